@@ -1,0 +1,1 @@
+//! `luckee`: deploys and operates the Luckee Incentive contracts (library half of the CLI).

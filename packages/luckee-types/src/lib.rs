@@ -1,0 +1,1 @@
+//! luckee-types (placeholder)
