@@ -1,0 +1,74 @@
+//! The migration rule shared by the three contracts: same contract name, no downgrade.
+
+use thiserror::Error;
+
+/// Why a `migrate` was refused.
+#[derive(Error, Debug, PartialEq, Eq)]
+pub enum MigrateError {
+    /// The stored cw2 contract name is another contract's.
+    #[error("cannot migrate from contract {found} (expected {expected})")]
+    WrongContract { expected: String, found: String },
+    /// The stored version is newer than the code being migrated to.
+    #[error("cannot downgrade from {stored} to {new}")]
+    CannotDowngrade { stored: String, new: String },
+    /// A version string is not semver.
+    #[error("invalid semver version: {version}")]
+    InvalidVersion { version: String },
+}
+
+fn parse(version: &str) -> Result<semver::Version, MigrateError> {
+    version.parse().map_err(|_| MigrateError::InvalidVersion {
+        version: version.to_string(),
+    })
+}
+
+/// Checks that code `name`@`version` may replace the stored cw2 `stored_name`@`stored_version`:
+/// the names must match and the new version must not be lower (equal is allowed, so a
+/// re-migration to the same code is a harmless no-op).
+pub fn ensure_upgrade(
+    stored_name: &str,
+    stored_version: &str,
+    name: &str,
+    version: &str,
+) -> Result<(), MigrateError> {
+    if stored_name != name {
+        return Err(MigrateError::WrongContract {
+            expected: name.to_string(),
+            found: stored_name.to_string(),
+        });
+    }
+    if parse(stored_version)? > parse(version)? {
+        return Err(MigrateError::CannotDowngrade {
+            stored: stored_version.to_string(),
+            new: version.to_string(),
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_name_upgrade_or_equal_is_allowed() {
+        assert_eq!(ensure_upgrade("a", "0.1.0", "a", "0.2.0"), Ok(()));
+        assert_eq!(ensure_upgrade("a", "0.2.0", "a", "0.2.0"), Ok(()));
+    }
+
+    #[test]
+    fn other_name_downgrade_and_garbage_are_refused() {
+        assert!(matches!(
+            ensure_upgrade("b", "0.1.0", "a", "0.2.0"),
+            Err(MigrateError::WrongContract { .. })
+        ));
+        assert!(matches!(
+            ensure_upgrade("a", "1.0.0", "a", "0.2.0"),
+            Err(MigrateError::CannotDowngrade { .. })
+        ));
+        assert!(matches!(
+            ensure_upgrade("a", "x", "a", "0.2.0"),
+            Err(MigrateError::InvalidVersion { .. })
+        ));
+    }
+}
