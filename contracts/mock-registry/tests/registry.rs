@@ -4,7 +4,9 @@ use cosmwasm_std::{Addr, Empty};
 use cw2::set_contract_version;
 use cw_multi_test::{App, Contract, ContractWrapper, Executor};
 use luckee_types::migrate::MigrateError;
-use mock_registry::contract::{execute, instantiate, migrate, query, CONTRACT_NAME};
+use mock_registry::contract::{
+    execute, instantiate, migrate, query, CONTRACT_NAME, CONTRACT_VERSION,
+};
 use mock_registry::msg::{
     ExecuteMsg, InstantiateMsg, IsRegisteredResponse, MembersResponse, MigrateMsg, QueryMsg,
     RegistryConfigResponse, MAX_BATCH,
@@ -320,40 +322,35 @@ fn migrate_accepts_same_contract_and_refuses_others() {
 
     // A newer stored version means this code would be a downgrade.
     let registry = suite.registry.clone();
-    set_contract_version(
-        suite.app.contract_storage_mut(&registry).as_mut(),
-        CONTRACT_NAME,
-        "99.0.0",
-    )
-    .unwrap();
-    let err = migrate_err(&mut suite.app, &admin, &registry, code);
-    assert!(
-        matches!(
-            err,
-            ContractError::Migrate(MigrateError::CannotDowngrade { .. })
-        ),
-        "{err}"
+    assert_eq!(
+        migrate_over(&mut suite.app, &registry, code, CONTRACT_NAME, "99.0.0"),
+        ContractError::Migrate(MigrateError::CannotDowngrade {
+            stored: "99.0.0".to_string(),
+            new: CONTRACT_VERSION.to_string(),
+        })
     );
-
-    // Code of another contract stored at this address is refused.
-    set_contract_version(
-        suite.app.contract_storage_mut(&registry).as_mut(),
-        "crates.io:other",
-        "0.0.1",
-    )
-    .unwrap();
-    let err = migrate_err(&mut suite.app, &admin, &registry, code);
-    assert!(
-        matches!(
-            err,
-            ContractError::Migrate(MigrateError::WrongContract { .. })
-        ),
-        "{err}"
+    // Another contract's state at this address is refused.
+    assert_eq!(
+        migrate_over(&mut suite.app, &registry, code, "crates.io:other", "0.0.1"),
+        ContractError::Migrate(MigrateError::WrongContract {
+            expected: CONTRACT_NAME.to_string(),
+            found: "crates.io:other".to_string(),
+        })
     );
 }
 
-fn migrate_err(app: &mut App, admin: &Addr, contract: &Addr, code: u64) -> ContractError {
-    app.migrate_contract(admin.clone(), contract.clone(), &MigrateMsg {}, code)
+/// Overwrites the stored cw2 version of `contract`, then migrates it to `code` and returns the
+/// refusal.
+fn migrate_over(
+    app: &mut App,
+    contract: &Addr,
+    code: u64,
+    name: &str,
+    version: &str,
+) -> ContractError {
+    set_contract_version(app.contract_storage_mut(contract).as_mut(), name, version).unwrap();
+    let admin = app.api().addr_make("admin");
+    app.migrate_contract(admin, contract.clone(), &MigrateMsg {}, code)
         .unwrap_err()
         .downcast()
         .unwrap()
