@@ -4,9 +4,9 @@ use cosmwasm_std::{
     to_json_binary, Addr, Binary, Deps, DepsMut, Empty, Env, MessageInfo, Order, Response,
     StdResult, Storage,
 };
-use cw2::{get_contract_version, set_contract_version};
+use cw2::set_contract_version;
 use cw_storage_plus::Bound;
-use luckee_types::migrate::ensure_upgrade;
+use luckee_types::migrate::migrate_version;
 use luckee_types::page_limit;
 
 use crate::error::ContractError;
@@ -174,16 +174,5 @@ pub fn query(deps: Deps, _env: Env, msg: QueryMsg) -> StdResult<Binary> {
 
 #[cfg_attr(not(feature = "library"), entry_point)]
 pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> Result<Response, ContractError> {
-    let stored = get_contract_version(deps.storage)?;
-    ensure_upgrade(
-        &stored.contract,
-        &stored.version,
-        CONTRACT_NAME,
-        CONTRACT_VERSION,
-    )?;
-    set_contract_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
-    Ok(Response::new()
-        .add_attribute("action", "migrate")
-        .add_attribute("from_version", stored.version)
-        .add_attribute("to_version", CONTRACT_VERSION))
+    migrate_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)
 }

@@ -1,5 +1,7 @@
 //! The migration rule shared by the three contracts: same contract name, no downgrade.
 
+use cosmwasm_std::{Response, StdError, Storage};
+use cw2::{get_contract_version, set_contract_version};
 use thiserror::Error;
 
 /// Why a `migrate` was refused.
@@ -44,6 +46,26 @@ pub fn ensure_upgrade(
         });
     }
     Ok(())
+}
+
+/// The whole cw2 side of a `migrate` entry point: checks the stored version with
+/// [`ensure_upgrade`], records `name`@`version`, and returns a response with the `migrate`,
+/// `from_version` and `to_version` attributes.
+pub fn migrate_version<E>(
+    storage: &mut dyn Storage,
+    name: &str,
+    version: &str,
+) -> Result<Response, E>
+where
+    E: From<StdError> + From<MigrateError>,
+{
+    let stored = get_contract_version(storage)?;
+    ensure_upgrade(&stored.contract, &stored.version, name, version)?;
+    set_contract_version(storage, name, version)?;
+    Ok(Response::new()
+        .add_attribute("action", "migrate")
+        .add_attribute("from_version", stored.version)
+        .add_attribute("to_version", version))
 }
 
 #[cfg(test)]
