@@ -9,7 +9,7 @@ WASMD_VERSION="${WASMD_VERSION:-v0.61.14}"
 WASMD_DIR="$LUCKEE_CACHE/wasmd/$WASMD_VERSION"
 WASMD="${WASMD:-$WASMD_DIR/bin/wasmd}"
 TOOLS_DIR="$LUCKEE_CACHE/tools"
-export PATH="$HOME/.cargo/bin:$TOOLS_DIR/node_modules/.bin:$TOOLS_DIR/cargo/bin:$PATH"
+export PATH="$HOME/.cargo/bin:$TOOLS_DIR/node_modules/.bin:$TOOLS_DIR/cargo/bin:$TOOLS_DIR/bin:$PATH"
 
 log() { printf '[%s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
