@@ -269,7 +269,7 @@ pub enum QueryMsg {
         start_after: Option<String>,
         limit: Option<u32>,
     },
-    /// One rule by id (`RuleNotFound` as a query error if missing).
+    /// One rule by id (a not-found query error if missing).
     #[returns(RewardRule)]
     GetRule { id: String },
     /// `{"get_registered_contracts":{}}` — registered reporters in address order.
