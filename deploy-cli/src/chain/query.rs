@@ -1,0 +1,366 @@
+//! Queries: gRPC methods answered through CometBFT `abci_query`.
+//!
+//! Every query accepts an optional `height` so that several reads (e.g. all pages of
+//! `AllContractState` for a backup) see one consistent state; `None` = latest.
+
+use cosmrs::proto::cosmos::auth::v1beta1::{BaseAccount, QueryAccountRequest, QueryAccountResponse};
+use cosmrs::proto::cosmos::bank::v1beta1::{QueryBalanceRequest, QueryBalanceResponse};
+use cosmrs::proto::cosmos::base::query::v1beta1::PageRequest;
+use cosmrs::proto::cosmwasm::wasm::v1 as wasm;
+use cosmrs::proto::traits::Message;
+use cosmrs::rpc::Client;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use super::ChainClient;
+use crate::error::{Error, Result};
+
+/// `/status` of the node.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NodeStatus {
+    /// The node's chain-id.
+    pub chain_id: String,
+    /// Latest block height.
+    pub height: u64,
+    /// Latest block time, Unix seconds.
+    pub latest_block_time: i64,
+    /// Whether the node is still syncing.
+    pub catching_up: bool,
+    /// Node moniker.
+    pub moniker: String,
+}
+
+/// Account number and sequence of an account (`/cosmos.auth.v1beta1.Query/Account`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AccountInfo {
+    /// Account number (fixed when the account is created).
+    pub account_number: u64,
+    /// Next sequence (nonce) the account must sign with.
+    pub sequence: u64,
+}
+
+/// Contract metadata (`/cosmwasm.wasm.v1.Query/ContractInfo`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ContractInfo {
+    pub address: String,
+    pub code_id: u64,
+    pub creator: String,
+    /// Migration admin; empty = none.
+    pub admin: String,
+    pub label: String,
+    /// Height of the block that created it.
+    pub created_height: Option<u64>,
+}
+
+/// Code metadata (`/cosmwasm.wasm.v1.Query/CodeInfo`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CodeInfo {
+    pub code_id: u64,
+    pub creator: String,
+    /// sha256 of the uncompressed wasm, lower-case hex.
+    pub checksum: String,
+    /// `instantiate_permission.permission` (1 Nobody, 3 Everybody, 4 AnyOfAddresses).
+    pub permission: i32,
+    /// `instantiate_permission.addresses`.
+    pub permitted: Vec<String>,
+}
+
+/// wasmd ≥ 0.55 `QueryCodeInfoRequest` (not in cosmos-sdk-proto 0.27's wasmd protos).
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct QueryCodeInfoRequest {
+    #[prost(uint64, tag = "1")]
+    pub code_id: u64,
+}
+
+/// wasmd ≥ 0.55 `QueryCodeInfoResponse`.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct QueryCodeInfoResponse {
+    #[prost(uint64, tag = "1")]
+    pub code_id: u64,
+    #[prost(string, tag = "2")]
+    pub creator: String,
+    #[prost(bytes = "vec", tag = "3")]
+    pub checksum: Vec<u8>,
+    #[prost(message, optional, tag = "4")]
+    pub instantiate_permission: Option<wasm::AccessConfig>,
+}
+
+/// One page of raw contract state.
+#[derive(Debug, Clone, Default)]
+pub struct StatePage {
+    /// (key, value) pairs in key order.
+    pub entries: Vec<(Vec<u8>, Vec<u8>)>,
+    /// Key of the next page; `None` on the last page.
+    pub next_key: Option<Vec<u8>>,
+}
+
+/// The raw answer of an `abci_query`.
+#[derive(Debug, Clone)]
+pub struct AbciAnswer {
+    pub code: u32,
+    pub codespace: String,
+    pub log: String,
+    pub value: Vec<u8>,
+    pub height: u64,
+}
+
+impl AbciAnswer {
+    /// Whether the error means "no such thing": sdk `ErrKeyNotFound` (38, what gRPC NotFound
+    /// maps to), wasm `no such contract` (22) / `no such code` (28) / `not found` (8).
+    pub fn is_not_found(&self) -> bool {
+        matches!((self.codespace.as_str(), self.code), ("sdk", 38) | ("wasm", 8 | 22 | 28))
+            || (self.code != 0 && self.log.contains("not found"))
+    }
+}
+
+impl ChainClient {
+    /// `abci_query` of gRPC method `path` with the protobuf request `data`, at `height`
+    /// (`None` = latest), with retries. A non-zero code is returned in the answer, not as an error.
+    pub async fn abci_query_raw(&self, path: &str, data: Vec<u8>, height: Option<u64>) -> Result<AbciAnswer> {
+        let h = height
+            .map(|h| cosmrs::tendermint::block::Height::try_from(h).map_err(|e| Error::config(format!("height {h}: {e}"))))
+            .transpose()?;
+        let r = self
+            .rpc(path, |c| {
+                let data = data.clone();
+                async move { c.abci_query(Some(path.to_string()), data, h, false).await }
+            })
+            .await?;
+        Ok(AbciAnswer {
+            code: r.code.value(),
+            codespace: r.codespace,
+            log: r.log,
+            value: r.value,
+            height: r.height.value(),
+        })
+    }
+
+    /// Typed gRPC query; `Ok(None)` when the chain answers "not found", exit 3 for other errors.
+    pub async fn grpc_query<Req: Message, Resp: Message + Default>(
+        &self,
+        path: &str,
+        req: &Req,
+        height: Option<u64>,
+    ) -> Result<Option<Resp>> {
+        let a = self.abci_query_raw(path, req.encode_to_vec(), height).await?;
+        if a.code != 0 {
+            if a.is_not_found() {
+                return Ok(None);
+            }
+            return Err(Error::chain(format!("query {path} failed (codespace {}, code {}): {}", a.codespace, a.code, a.log)));
+        }
+        Resp::decode(a.value.as_slice())
+            .map(Some)
+            .map_err(|e| Error::chain(format!("query {path}: undecodable response: {e}")))
+    }
+
+    /// Account number and sequence of `address`; `None` if the account does not exist yet
+    /// (it has never received funds).
+    pub async fn account(&self, address: &str) -> Result<Option<AccountInfo>> {
+        let resp: Option<QueryAccountResponse> = self
+            .grpc_query("/cosmos.auth.v1beta1.Query/Account", &QueryAccountRequest { address: address.into() }, None)
+            .await?;
+        let Some(any) = resp.and_then(|r| r.account) else { return Ok(None) };
+        let base = decode_base_account(&any)
+            .ok_or_else(|| Error::chain(format!("account {address} has unsupported type {}", any.type_url)))?;
+        Ok(Some(AccountInfo { account_number: base.account_number, sequence: base.sequence }))
+    }
+
+    /// Balance of `address` in `denom`, base units.
+    pub async fn balance(&self, address: &str, denom: &str) -> Result<u128> {
+        let req = QueryBalanceRequest { address: address.into(), denom: denom.into() };
+        let resp: Option<QueryBalanceResponse> = self.grpc_query("/cosmos.bank.v1beta1.Query/Balance", &req, None).await?;
+        let amount = resp.and_then(|r| r.balance).map(|c| c.amount).unwrap_or_default();
+        if amount.is_empty() {
+            return Ok(0);
+        }
+        amount.parse().map_err(|e| Error::chain(format!("balance '{amount}': {e}")))
+    }
+
+    /// Smart query: `msg` serialized to JSON, the JSON answer deserialized into `T`
+    /// (`/cosmwasm.wasm.v1.Query/SmartContractState`). Errors: exit 3 with the contract's error.
+    pub async fn smart_query<T: DeserializeOwned>(
+        &self,
+        contract: &str,
+        msg: &impl Serialize,
+        height: Option<u64>,
+    ) -> Result<T> {
+        let query_data = serde_json::to_vec(msg).map_err(|e| Error::config(format!("query JSON: {e}")))?;
+        let req = wasm::QuerySmartContractStateRequest { address: contract.into(), query_data };
+        let resp: Option<wasm::QuerySmartContractStateResponse> =
+            self.grpc_query("/cosmwasm.wasm.v1.Query/SmartContractState", &req, height).await?;
+        let data = resp.ok_or_else(|| Error::chain(format!("smart query: no contract at {contract}")))?.data;
+        serde_json::from_slice(&data).map_err(|e| {
+            Error::chain(format!("smart query of {contract}: unexpected answer {}: {e}", String::from_utf8_lossy(&data)))
+        })
+    }
+
+    /// Raw query of one storage key (`/cosmwasm.wasm.v1.Query/RawContractState`); `None` if unset.
+    pub async fn raw_query(&self, contract: &str, key: &[u8], height: Option<u64>) -> Result<Option<Vec<u8>>> {
+        let req = wasm::QueryRawContractStateRequest { address: contract.into(), query_data: key.to_vec() };
+        let resp: Option<wasm::QueryRawContractStateResponse> =
+            self.grpc_query("/cosmwasm.wasm.v1.Query/RawContractState", &req, height).await?;
+        Ok(resp.map(|r| r.data).filter(|d| !d.is_empty()))
+    }
+
+    /// The cw2 `contract_info` item: `(contract name, version)`, if the contract sets one.
+    pub async fn cw2_version(&self, contract: &str) -> Result<Option<(String, String)>> {
+        #[derive(serde::Deserialize)]
+        struct Cw2 {
+            contract: String,
+            version: String,
+        }
+        let Some(raw) = self.raw_query(contract, b"contract_info", None).await? else { return Ok(None) };
+        let v: Cw2 = serde_json::from_slice(&raw)
+            .map_err(|e| Error::chain(format!("cw2 contract_info of {contract} is not cw2 JSON: {e}")))?;
+        Ok(Some((v.contract, v.version)))
+    }
+
+    /// One page of all raw state (`/cosmwasm.wasm.v1.Query/AllContractState`), starting at
+    /// `key` (`None` = first page), at most `limit` entries, at `height`.
+    pub async fn all_contract_state_page(
+        &self,
+        contract: &str,
+        key: Option<Vec<u8>>,
+        limit: u64,
+        height: Option<u64>,
+    ) -> Result<StatePage> {
+        let req = wasm::QueryAllContractStateRequest {
+            address: contract.into(),
+            pagination: Some(PageRequest { key: key.unwrap_or_default(), limit, ..Default::default() }),
+        };
+        let resp: Option<wasm::QueryAllContractStateResponse> =
+            self.grpc_query("/cosmwasm.wasm.v1.Query/AllContractState", &req, height).await?;
+        let resp = resp.ok_or_else(|| Error::chain(format!("no contract at {contract}")))?;
+        let next_key = resp.pagination.map(|p| p.next_key).filter(|k| !k.is_empty());
+        Ok(StatePage { entries: resp.models.into_iter().map(|m| (m.key, m.value)).collect(), next_key })
+    }
+
+    /// Contract metadata; `None` if no contract has this address.
+    pub async fn contract_info(&self, address: &str) -> Result<Option<ContractInfo>> {
+        let req = wasm::QueryContractInfoRequest { address: address.into() };
+        let resp: Option<wasm::QueryContractInfoResponse> =
+            self.grpc_query("/cosmwasm.wasm.v1.Query/ContractInfo", &req, None).await?;
+        Ok(resp.and_then(|r| {
+            let i = r.contract_info?;
+            Some(ContractInfo {
+                address: r.address,
+                code_id: i.code_id,
+                creator: i.creator,
+                admin: i.admin,
+                label: i.label,
+                created_height: i.created.map(|c| c.block_height),
+            })
+        }))
+    }
+
+    /// Code metadata; `None` if no code has this id (e.g. the chain was reset).
+    pub async fn code_info(&self, code_id: u64) -> Result<Option<CodeInfo>> {
+        let resp: Option<QueryCodeInfoResponse> =
+            self.grpc_query("/cosmwasm.wasm.v1.Query/CodeInfo", &QueryCodeInfoRequest { code_id }, None).await?;
+        Ok(resp.filter(|r| r.code_id != 0).map(|r| {
+            let perm = r.instantiate_permission.unwrap_or_default();
+            CodeInfo {
+                code_id: r.code_id,
+                creator: r.creator,
+                checksum: hex::encode(r.checksum),
+                permission: perm.permission,
+                permitted: perm.addresses,
+            }
+        }))
+    }
+
+    /// The wasm bytes of a code (`/cosmwasm.wasm.v1.Query/Code`), uncompressed.
+    pub async fn code_bytes(&self, code_id: u64) -> Result<Vec<u8>> {
+        let resp: Option<wasm::QueryCodeResponse> =
+            self.grpc_query("/cosmwasm.wasm.v1.Query/Code", &wasm::QueryCodeRequest { code_id }, None).await?;
+        resp.map(|r| r.data).ok_or_else(|| Error::chain(format!("no code with id {code_id}")))
+    }
+
+    /// Newest code on the chain whose checksum is `checksum` (hex) and that `address` may
+    /// instantiate, scanning `/cosmwasm.wasm.v1.Query/Codes` newest first.
+    pub async fn find_code_by_checksum(&self, checksum: &str, address: &str) -> Result<Option<CodeInfo>> {
+        let mut key = Vec::new();
+        loop {
+            let req = wasm::QueryCodesRequest {
+                pagination: Some(PageRequest { key: key.clone(), limit: 100, reverse: true, ..Default::default() }),
+            };
+            let Some(resp): Option<wasm::QueryCodesResponse> =
+                self.grpc_query("/cosmwasm.wasm.v1.Query/Codes", &req, None).await?
+            else {
+                return Ok(None);
+            };
+            for c in resp.code_infos {
+                if hex::encode(&c.data_hash) != checksum {
+                    continue;
+                }
+                let perm = c.instantiate_permission.unwrap_or_default();
+                let allowed = c.creator == address
+                    || perm.permission == wasm::AccessType::Everybody as i32
+                    || (perm.permission == wasm::AccessType::AnyOfAddresses as i32
+                        && perm.addresses.iter().any(|a| a == address));
+                if allowed {
+                    return Ok(Some(CodeInfo {
+                        code_id: c.code_id,
+                        creator: c.creator,
+                        checksum: hex::encode(c.data_hash),
+                        permission: perm.permission,
+                        permitted: perm.addresses,
+                    }));
+                }
+            }
+            match resp.pagination.map(|p| p.next_key).filter(|k| !k.is_empty()) {
+                Some(next) => key = next,
+                None => return Ok(None),
+            }
+        }
+    }
+}
+
+/// Decodes a `BaseAccount`, also when wrapped in a vesting account.
+fn decode_base_account(any: &cosmrs::Any) -> Option<BaseAccount> {
+    use cosmrs::proto::cosmos::vesting::v1beta1 as vesting;
+    match any.type_url.as_str() {
+        "/cosmos.auth.v1beta1.BaseAccount" => BaseAccount::decode(any.value.as_slice()).ok(),
+        "/cosmos.vesting.v1beta1.ContinuousVestingAccount" => vesting::ContinuousVestingAccount::decode(any.value.as_slice())
+            .ok()?
+            .base_vesting_account?
+            .base_account,
+        "/cosmos.vesting.v1beta1.DelayedVestingAccount" => vesting::DelayedVestingAccount::decode(any.value.as_slice())
+            .ok()?
+            .base_vesting_account?
+            .base_account,
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn not_found_classification() {
+        let a = |codespace: &str, code: u32, log: &str| AbciAnswer {
+            code,
+            codespace: codespace.into(),
+            log: log.into(),
+            value: vec![],
+            height: 1,
+        };
+        assert!(a("sdk", 38, "rpc error: code = NotFound desc = account wasm1x not found").is_not_found());
+        assert!(a("wasm", 22, "no such contract").is_not_found());
+        assert!(a("wasm", 28, "no such code").is_not_found());
+        assert!(!a("wasm", 5, "Error parsing into type").is_not_found());
+        assert!(!a("", 0, "").is_not_found());
+    }
+
+    #[test]
+    fn base_account_decodes_from_any() {
+        let acct = BaseAccount { address: "wasm1x".into(), pub_key: None, account_number: 7, sequence: 3 };
+        let any = cosmrs::Any { type_url: "/cosmos.auth.v1beta1.BaseAccount".into(), value: acct.encode_to_vec() };
+        assert_eq!(decode_base_account(&any).unwrap().sequence, 3);
+        let code_info = QueryCodeInfoResponse { code_id: 4, creator: "c".into(), checksum: vec![0xab; 32], instantiate_permission: None };
+        let back = QueryCodeInfoResponse::decode(code_info.encode_to_vec().as_slice()).unwrap();
+        assert_eq!(back, code_info);
+    }
+}

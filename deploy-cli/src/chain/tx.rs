@@ -1,0 +1,393 @@
+//! Transactions: simulate, sign (SIGN_MODE_DIRECT), broadcast, wait for inclusion.
+//!
+//! [`ChainClient::send`] is the one way `luckee` changes the chain:
+//! 1. account number and sequence via `/cosmos.auth.v1beta1.Query/Account`;
+//! 2. gas: `/cosmos.tx.v1beta1.Service/Simulate`, gas limit = ceil(gas_used × gas adjustment),
+//!    fee = ceil(gas limit × gas price) in the fee denom;
+//! 3. sign with SIGN_MODE_DIRECT; the caller's `before_broadcast` hook sees the final bytes
+//!    and hash first (to record the pending hash in the state file);
+//! 4. `broadcast_tx_sync`; a CheckTx code ≠ 0 is an error (exit 3) except sequence mismatch,
+//!    which re-reads the account and re-signs (after checking the earlier hash did not land);
+//! 5. poll `tx` by hash until it is in a block or the network's tx timeout passes (exit 4,
+//!    naming the hash); a DeliverTx code ≠ 0 is [`Error::TxFailed`] (exit 3).
+//!
+//! Results come from the tx's `msg_responses` (SDK ≥ 0.50 has no `logs`).
+
+use std::time::{Duration, Instant};
+
+use cosmrs::proto::cosmos::base::abci::v1beta1::TxMsgData;
+use cosmrs::proto::cosmos::tx::v1beta1::{SimulateRequest, SimulateResponse};
+use cosmrs::proto::traits::{Message, Name};
+use cosmrs::rpc::Client;
+use cosmrs::tx::{Body, Fee, SignDoc, SignerInfo};
+use cosmrs::{Any, Coin};
+use cosmwasm_std::Uint128;
+use sha2::{Digest, Sha256};
+
+use super::query::AccountInfo;
+use super::ChainClient;
+use crate::error::{Error, Result};
+use crate::keys::Signer;
+
+/// Test-only hook: when this environment variable lists (comma-separated) one of a tx's
+/// [`TxRequest::tags`], the process aborts right after that tx's successful broadcast — as if
+/// killed — so tests can prove crash safety. Never set it in production.
+#[doc(hidden)]
+pub const ABORT_AFTER_BROADCAST_ENV: &str = "LUCKEE_TEST_ABORT_AFTER_BROADCAST";
+
+/// How many times a tx is re-signed after a sequence mismatch.
+const SEQUENCE_RETRIES: u32 = 4;
+/// Poll interval while waiting for a tx to be included.
+const POLL_INTERVAL: Duration = Duration::from_millis(250);
+
+/// SDK codespace `sdk`, code 32: account sequence mismatch.
+const CODE_WRONG_SEQUENCE: u32 = 32;
+/// SDK codespace `sdk`, code 19: tx already in the mempool cache.
+const CODE_TX_IN_MEMPOOL: u32 = 19;
+
+/// What to send: messages (executed in order, atomically), a memo, and tags naming what the
+/// tx does (`upload`, `instantiate`, `minter`, `setup`, …) for logs and the test hook.
+#[derive(Debug, Clone, Default)]
+pub struct TxRequest {
+    pub msgs: Vec<Any>,
+    pub memo: String,
+    pub tags: Vec<String>,
+}
+
+/// A signed tx, ready to broadcast.
+#[derive(Debug, Clone)]
+pub struct SignedTx {
+    /// Protobuf-encoded `TxRaw`.
+    pub bytes: Vec<u8>,
+    /// Upper-case hex sha256 of `bytes` — the tx hash.
+    pub hash: String,
+    /// Gas limit set in the fee.
+    pub gas_limit: u64,
+    /// Fee amount in the fee denom's base units.
+    pub fee: u128,
+    /// Sequence it was signed with.
+    pub sequence: u64,
+}
+
+/// Gas estimate of a tx (also the `--dry-run` output).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct GasEstimate {
+    /// Gas used in simulation.
+    pub gas_used: u64,
+    /// Gas limit = ceil(gas_used × gas adjustment).
+    pub gas_limit: u64,
+    /// Fee = ceil(gas_limit × gas price), base units of the fee denom.
+    pub fee: u128,
+}
+
+/// A tx that is in a block.
+#[derive(Debug, Clone)]
+pub struct TxOutcome {
+    /// Tx hash, upper-case hex.
+    pub hash: String,
+    /// Block height.
+    pub height: u64,
+    /// DeliverTx result code (0 = success).
+    pub code: u32,
+    pub codespace: String,
+    pub log: String,
+    pub gas_wanted: u64,
+    pub gas_used: u64,
+    /// One response per message, in order (e.g. `MsgStoreCodeResponse`).
+    pub msg_responses: Vec<Any>,
+    /// ABCI events of the tx.
+    pub events: Vec<cosmrs::tendermint::abci::Event>,
+}
+
+impl TxOutcome {
+    /// `Ok(self)` if the tx succeeded, [`Error::TxFailed`] otherwise.
+    pub fn into_result(self) -> Result<TxOutcome> {
+        if self.code == 0 {
+            Ok(self)
+        } else {
+            Err(Error::TxFailed { hash: self.hash, height: self.height, code: self.code, codespace: self.codespace, log: self.log })
+        }
+    }
+
+    /// Decodes the response of message `index` as `M`.
+    pub fn response<M: Message + Name + Default>(&self, index: usize) -> Result<M> {
+        let any = self
+            .msg_responses
+            .get(index)
+            .ok_or_else(|| Error::chain(format!("tx {}: no response for message {index}", self.hash)))?;
+        if any.type_url != M::type_url() {
+            return Err(Error::chain(format!("tx {}: message {index} answered {}, expected {}", self.hash, any.type_url, M::type_url())));
+        }
+        M::decode(any.value.as_slice()).map_err(|e| Error::chain(format!("tx {}: bad {}: {e}", self.hash, M::NAME)))
+    }
+
+    /// Value of attribute `key` of the first event of type `kind` (e.g. `store_code`/`code_id`).
+    pub fn event_attr(&self, kind: &str, key: &str) -> Option<String> {
+        self.events.iter().filter(|e| e.kind == kind).flat_map(|e| &e.attributes).find_map(|a| {
+            (a.key_bytes() == key.as_bytes()).then(|| String::from_utf8_lossy(a.value_bytes()).into_owned())
+        })
+    }
+}
+
+/// Why a broadcast did not go through.
+enum Broadcast {
+    Accepted,
+    WrongSequence(String),
+}
+
+/// Upper-case hex sha256 of tx bytes: the tx hash CometBFT indexes.
+pub fn tx_hash(bytes: &[u8]) -> String {
+    hex::encode_upper(Sha256::digest(bytes))
+}
+
+/// Packs a protobuf message into an `Any`.
+pub fn to_any<M: Message + Name>(msg: &M) -> Any {
+    Any { type_url: M::type_url(), value: msg.encode_to_vec() }
+}
+
+impl ChainClient {
+    /// Signs `req` for `acct` with the given gas limit and fee.
+    fn sign(&self, signer: &Signer, acct: AccountInfo, req: &TxRequest, gas_limit: u64, fee: u128) -> Result<SignedTx> {
+        let net = self.network();
+        let body = Body::new(req.msgs.clone(), req.memo.clone(), 0u32);
+        let denom = net.gas_price.denom.parse().map_err(|e| Error::config(format!("fee denom: {e}")))?;
+        let auth_info = SignerInfo::single_direct(Some(signer.public_key), acct.sequence)
+            .auth_info(Fee::from_amount_and_gas(Coin { denom, amount: fee }, gas_limit));
+        let chain_id = net.chain_id.parse().map_err(|e| Error::config(format!("chain-id: {e}")))?;
+        let doc = SignDoc::new(&body, &auth_info, &chain_id, acct.account_number)
+            .map_err(|e| Error::config(format!("sign doc: {e}")))?;
+        let raw = doc.sign(signer.key()).map_err(|e| Error::config(format!("signing failed: {e}")))?;
+        let bytes = raw.to_bytes().map_err(|e| Error::config(format!("encoding tx: {e}")))?;
+        Ok(SignedTx { hash: tx_hash(&bytes), bytes, gas_limit, fee, sequence: acct.sequence })
+    }
+
+    /// The signer's account, or exit 3 if it does not exist (never funded).
+    pub async fn signer_account(&self, signer: &Signer) -> Result<AccountInfo> {
+        self.account(signer.address.as_ref()).await?.ok_or_else(|| {
+            Error::chain(format!(
+                "account {} does not exist on {} (never funded): send it some {} first",
+                signer.address,
+                self.network().chain_id,
+                self.network().gas_price.denom
+            ))
+        })
+    }
+
+    /// Simulates `req` signed by `signer` (`/cosmos.tx.v1beta1.Service/Simulate`) and returns
+    /// gas used, gas limit and fee. Errors: exit 3 with the chain's log if it would fail.
+    pub async fn estimate(&self, signer: &Signer, acct: AccountInfo, req: &TxRequest) -> Result<GasEstimate> {
+        let draft = self.sign(signer, acct, req, 0, 0)?;
+        #[allow(deprecated)]
+        let sim = SimulateRequest { tx: None, tx_bytes: draft.bytes };
+        let a = self.abci_query_raw("/cosmos.tx.v1beta1.Service/Simulate", sim.encode_to_vec(), None).await?;
+        if a.code != 0 {
+            return Err(Error::chain(format!("simulation failed ({} code {}): {}", a.codespace, a.code, a.log)));
+        }
+        let resp = SimulateResponse::decode(a.value.as_slice()).map_err(|e| Error::chain(format!("simulate response: {e}")))?;
+        let gas_used = resp.gas_info.map(|g| g.gas_used).unwrap_or_default();
+        let gas_limit = Uint128::from(gas_used)
+            .checked_mul_ceil(self.network().gas_adjustment)
+            .map_err(|e| Error::config(format!("gas limit overflow: {e}")))?;
+        let gas_limit = u64::try_from(gas_limit.u128()).map_err(|e| Error::config(format!("gas limit: {e}")))?;
+        let fee = self.network().gas_price.fee_for(gas_limit)?;
+        Ok(GasEstimate { gas_used, gas_limit, fee })
+    }
+
+    /// [`Self::estimate`] with the signer's current account (what `--dry-run` prints).
+    pub async fn estimate_fresh(&self, signer: &Signer, req: &TxRequest) -> Result<GasEstimate> {
+        let acct = self.signer_account(signer).await?;
+        self.estimate(signer, acct, req).await
+    }
+
+    /// Simulates, signs, calls `before_broadcast` with the signed tx, broadcasts and waits for
+    /// inclusion (see the module docs). Returns the successful outcome.
+    ///
+    /// `before_broadcast` runs again (with the new hash) whenever the tx is re-signed; if it
+    /// fails nothing is broadcast.
+    pub async fn send(
+        &self,
+        signer: &Signer,
+        req: &TxRequest,
+        before_broadcast: &mut dyn FnMut(&SignedTx) -> Result<()>,
+    ) -> Result<TxOutcome> {
+        if req.msgs.is_empty() {
+            return Err(Error::config("internal: empty tx"));
+        }
+        let mut sent: Vec<String> = Vec::new();
+        for attempt in 0..=SEQUENCE_RETRIES {
+            // An earlier attempt whose CheckTx said "wrong sequence" may still be the one that
+            // landed (e.g. a broadcast whose answer was lost): look before re-signing.
+            for h in &sent {
+                if let Some(found) = self.find_tx(h).await? {
+                    return found.into_result();
+                }
+            }
+            let acct = self.signer_account(signer).await?;
+            let est = self.estimate(signer, acct, req).await?;
+            let signed = self.sign(signer, acct, req, est.gas_limit, est.fee)?;
+            tracing::info!(
+                hash = %signed.hash, sequence = signed.sequence, gas_limit = est.gas_limit, fee = %est.fee,
+                tags = ?req.tags, "broadcasting tx"
+            );
+            before_broadcast(&signed)?;
+            sent.push(signed.hash.clone());
+            match self.broadcast(&signed).await? {
+                Broadcast::Accepted => {
+                    test_abort_hook(&req.tags, &signed.hash);
+                    return self.wait_for_tx(&signed.hash).await?.into_result();
+                }
+                Broadcast::WrongSequence(log) => {
+                    tracing::warn!(attempt = attempt + 1, "sequence mismatch, re-signing: {log}");
+                    tokio::time::sleep(POLL_INTERVAL * (attempt + 1)).await;
+                }
+            }
+        }
+        Err(Error::chain(format!("account sequence kept changing under us after {SEQUENCE_RETRIES} re-signs; is another process using this key?")))
+    }
+
+    /// `broadcast_tx_sync` of `signed`, retried on transient faults (re-sending the same bytes
+    /// is harmless: the node dedups by hash). CheckTx rejections other than a sequence
+    /// mismatch are exit 3.
+    async fn broadcast(&self, signed: &SignedTx) -> Result<Broadcast> {
+        let bytes = signed.bytes.clone();
+        let res = self
+            .rpc("broadcast_tx_sync", |c| {
+                let bytes = bytes.clone();
+                async move {
+                    match c.broadcast_tx_sync(bytes).await {
+                        Ok(r) => Ok(Some(r)),
+                        // CometBFT: the same tx bytes are already in the mempool (an earlier
+                        // attempt got through): that is an accepted broadcast.
+                        Err(e) if super::short_rpc_error(&e).contains("already exists in cache") => Ok(None),
+                        Err(e) => Err(e),
+                    }
+                }
+            })
+            .await?;
+        let Some(r) = res else { return Ok(Broadcast::Accepted) };
+        let code = r.code.value();
+        match (r.codespace.as_str(), code) {
+            (_, 0) | ("sdk", CODE_TX_IN_MEMPOOL) => Ok(Broadcast::Accepted),
+            ("sdk", CODE_WRONG_SEQUENCE) => Ok(Broadcast::WrongSequence(r.log)),
+            _ => Err(Error::chain(format!(
+                "tx {} rejected by CheckTx ({} code {code}): {}",
+                signed.hash, r.codespace, r.log
+            ))),
+        }
+    }
+
+    /// Looks a tx up by hash (`/tx`); `None` if the node does not know it (not yet, or never).
+    pub async fn find_tx(&self, hash: &str) -> Result<Option<TxOutcome>> {
+        let h: cosmrs::tendermint::Hash =
+            hash.parse().map_err(|e| Error::config(format!("tx hash '{hash}': {e}")))?;
+        let res = self
+            .rpc("tx", |c| async move {
+                match c.tx(h, false).await {
+                    Ok(r) => Ok(Some(r)),
+                    Err(e) if super::short_rpc_error(&e).contains("not found") => Ok(None),
+                    Err(e) => Err(e),
+                }
+            })
+            .await?;
+        let Some(r) = res else { return Ok(None) };
+        let result = r.tx_result;
+        let msg_responses = if result.data.is_empty() {
+            vec![]
+        } else {
+            TxMsgData::decode(result.data.as_ref())
+                .map_err(|e| Error::chain(format!("tx {hash}: undecodable result data: {e}")))?
+                .msg_responses
+        };
+        Ok(Some(TxOutcome {
+            hash: hash.to_string(),
+            height: r.height.value(),
+            code: result.code.value(),
+            codespace: result.codespace,
+            log: result.log,
+            gas_wanted: u64::try_from(result.gas_wanted).unwrap_or_default(),
+            gas_used: u64::try_from(result.gas_used).unwrap_or_default(),
+            msg_responses,
+            events: result.events,
+        }))
+    }
+
+    /// Polls `/tx` until `hash` is in a block (success or failure) or the network's tx timeout
+    /// passes. Errors: exit 4 naming the hash on timeout.
+    pub async fn wait_for_tx(&self, hash: &str) -> Result<TxOutcome> {
+        self.wait_for_tx_within(hash, self.network().tx_timeout).await
+    }
+
+    /// [`Self::wait_for_tx`] with an explicit timeout.
+    pub async fn wait_for_tx_within(&self, hash: &str, timeout: Duration) -> Result<TxOutcome> {
+        self.poll_tx(hash, timeout).await?.ok_or_else(|| {
+            Error::network(format!(
+                "tx {hash} was not included in a block within {} s; it may still land: re-run to resolve it",
+                timeout.as_secs()
+            ))
+        })
+    }
+
+    /// Polls `/tx` for `hash` for at most `within` (at least once); `None` if still unknown.
+    pub async fn poll_tx(&self, hash: &str, within: Duration) -> Result<Option<TxOutcome>> {
+        let spinner = self.ui().spinner(format!("waiting for tx {hash} to be included"));
+        let start = Instant::now();
+        loop {
+            if let Some(found) = self.find_tx(hash).await? {
+                drop(spinner);
+                tracing::info!(%hash, height = found.height, code = found.code, gas_used = found.gas_used, "tx included");
+                return Ok(Some(found));
+            }
+            if start.elapsed() >= within {
+                return Ok(None);
+            }
+            tokio::time::sleep(POLL_INTERVAL).await;
+        }
+    }
+}
+
+/// See [`ABORT_AFTER_BROADCAST_ENV`].
+fn test_abort_hook(tags: &[String], hash: &str) {
+    if let Ok(v) = std::env::var(ABORT_AFTER_BROADCAST_ENV) {
+        if v.split(',').map(str::trim).any(|t| tags.iter().any(|tag| tag == t)) {
+            eprintln!("{ABORT_AFTER_BROADCAST_ENV}: aborting right after broadcasting tx {hash} ({})", tags.join(","));
+            std::process::abort();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cosmrs::proto::cosmwasm::wasm::v1::MsgStoreCodeResponse;
+
+    #[test]
+    fn hash_is_upper_hex_sha256() {
+        assert_eq!(tx_hash(b""), "E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855");
+    }
+
+    #[test]
+    fn outcome_decodes_typed_responses_and_failures() {
+        let resp = MsgStoreCodeResponse { code_id: 9, checksum: vec![1; 32] };
+        let out = TxOutcome {
+            hash: "AB".into(),
+            height: 3,
+            code: 0,
+            codespace: String::new(),
+            log: String::new(),
+            gas_wanted: 10,
+            gas_used: 5,
+            msg_responses: vec![to_any(&resp)],
+            events: vec![cosmrs::tendermint::abci::Event::new("store_code", [("code_id", "9")])],
+        };
+        assert_eq!(out.response::<MsgStoreCodeResponse>(0).unwrap().code_id, 9);
+        assert!(out.response::<MsgStoreCodeResponse>(1).is_err());
+        assert!(out
+            .response::<cosmrs::proto::cosmwasm::wasm::v1::MsgInstantiateContract2Response>(0)
+            .is_err());
+        assert_eq!(out.event_attr("store_code", "code_id").as_deref(), Some("9"));
+        let failed = TxOutcome { code: 5, codespace: "sdk".into(), log: "insufficient funds".into(), ..out };
+        let e = failed.into_result().unwrap_err();
+        assert_eq!(e.exit_code(), 3);
+        assert!(e.to_string().contains("AB") && e.to_string().contains("insufficient funds"));
+    }
+}

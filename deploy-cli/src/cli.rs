@@ -1,0 +1,86 @@
+//! Command-line interface (clap derive). Flags mirror wasmd's names where they overlap.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::contracts::ContractKind;
+use crate::error::EXIT_CODES_HELP;
+use crate::ui::OutputFormat;
+
+/// `luckee`: deploys and operates the Luckee Incentive contracts on a CosmWasm chain.
+#[derive(Debug, Parser)]
+#[command(name = "luckee", version, about, long_about = None, after_help = EXIT_CODES_HELP)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Flags accepted by every subcommand.
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// Config file (TOML: [networks.NAME] and [deploy]); default ./luckee.toml if present.
+    #[arg(long, global = true, env = "LUCKEE_CONFIG", value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// Network from the config file, or the built-in `local` (ci/devnet).
+    #[arg(long, global = true, env = "LUCKEE_NETWORK", default_value = "local")]
+    pub network: String,
+    /// CometBFT RPC endpoint(s), tried in order; overrides the network's `rpc`.
+    #[arg(long, global = true, env = "LUCKEE_NODE", value_delimiter = ',', value_name = "URL")]
+    pub node: Vec<String>,
+    /// Expected chain-id; the node's must match.
+    #[arg(long, global = true, env = "LUCKEE_CHAIN_ID")]
+    pub chain_id: Option<String>,
+    /// Gas price with fee denom, e.g. 0.025ustake (fee = ceil(gas limit × price)).
+    #[arg(long, global = true, env = "LUCKEE_GAS_PRICES", value_name = "PRICE")]
+    pub gas_prices: Option<String>,
+    /// Multiplier of simulated gas giving the gas limit (default 1.3).
+    #[arg(long, global = true, env = "LUCKEE_GAS_ADJUSTMENT", value_name = "FACTOR")]
+    pub gas_adjustment: Option<String>,
+    /// Seconds to wait for a broadcast tx to be included in a block (default 60).
+    #[arg(long, global = true, env = "LUCKEE_TX_TIMEOUT", value_name = "SECONDS")]
+    pub tx_timeout: Option<u64>,
+    /// File holding the signer's BIP-39 mnemonic (mode 600); else $LUCKEE_MNEMONIC is used.
+    #[arg(long, global = true, env = "LUCKEE_MNEMONIC_FILE", value_name = "PATH")]
+    pub mnemonic_file: Option<PathBuf>,
+    /// Address index of the HD path m/44'/118'/0'/0/{index}.
+    #[arg(long, global = true, env = "LUCKEE_ACCOUNT_INDEX", default_value_t = 0)]
+    pub account_index: u32,
+    /// Output format: text tables, or one JSON document on stdout.
+    #[arg(long, short = 'o', global = true, env = "LUCKEE_OUTPUT", value_enum, default_value_t = OutputFormat::Text)]
+    pub output: OutputFormat,
+    /// Simulate and print what would be sent; broadcast nothing, write no state.
+    #[arg(long, global = true)]
+    pub dry_run: bool,
+    /// More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+/// Top-level subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Upload, instantiate and verify the contracts (replaces the seed's deploy scripts).
+    Deploy {
+        #[command(subcommand)]
+        command: DeployCommand,
+    },
+}
+
+/// `luckee deploy …`
+#[derive(Debug, Subcommand)]
+pub enum DeployCommand {
+    /// Store the artifacts' code (gzip), skipping codes already on chain; prints code ids.
+    Upload {
+        /// Upload only these (luckee_incentive, mock_ft, mock_registry); default: what the plan needs.
+        #[arg(long = "contract", value_name = "NAME")]
+        contracts: Vec<ContractKind>,
+    },
+    /// Instantiate registry and FT mocks and the incentive (instantiate2), hand the FT's minter
+    /// to the incentive, apply rules/reporters/members; existing contracts are checked and kept.
+    Instantiate,
+    /// Compare chain, state file, plan and artifacts; exit 0 only if everything matches.
+    Verify,
+}

@@ -1,0 +1,289 @@
+//! `luckee deploy upload | instantiate | verify`.
+//!
+//! Shared here: the crash-safety protocol around the state file's pending tx
+//! ([`resolve_pending`], [`apply_outcome`]), instantiate2 address prediction and the list of
+//! contracts the plan deploys.
+
+pub mod instantiate;
+pub mod upload;
+pub mod verify;
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use cosmrs::proto::cosmwasm::wasm::v1::{MsgInstantiateContract2Response, MsgStoreCodeResponse};
+use cosmrs::AccountId;
+use cosmwasm_std::CanonicalAddr;
+
+use super::Context;
+use crate::chain::{ChainClient, TxOutcome, TxRequest};
+use crate::cli::DeployCommand;
+use crate::config::Plan;
+use crate::contracts::ContractKind;
+use crate::error::{Error, Result};
+use crate::keys::Signer;
+use crate::state::{CodeRecord, ContractRecord, DeploymentState, PendingInstantiate, PendingTx, PendingUpload, StateStore};
+
+/// Runs one `deploy` subcommand.
+pub async fn run(ctx: &Context, cmd: DeployCommand) -> Result<()> {
+    match cmd {
+        DeployCommand::Upload { contracts } => upload::run(ctx, &contracts).await,
+        DeployCommand::Instantiate => instantiate::run(ctx).await,
+        DeployCommand::Verify => verify::run(ctx).await,
+    }
+}
+
+/// The contracts the plan deploys itself, in instantiate order: the registry and FT mocks
+/// unless configured as `existing`, and always the incentive.
+pub fn planned_kinds(plan: &Plan) -> Vec<ContractKind> {
+    ContractKind::ALL
+        .into_iter()
+        .filter(|k| match k {
+            ContractKind::Registry => plan.registry.existing.is_none(),
+            ContractKind::Ft => plan.ft.existing.is_none(),
+            ContractKind::Incentive => true,
+        })
+        .collect()
+}
+
+/// The instantiate2 salt of `kind`: `<plan salt>/<contract name>`.
+pub fn salt_for(plan: &Plan, kind: ContractKind) -> String {
+    format!("{}/{}", plan.salt, kind.name())
+}
+
+/// The address `MsgInstantiateContract2` will give a contract of code `checksum_hex`
+/// instantiated by `creator` with `salt` (`fix_msg = false`), in `creator`'s bech32 prefix.
+pub fn predict_address(checksum_hex: &str, creator: &AccountId, salt: &str) -> Result<String> {
+    let checksum = hex::decode(checksum_hex).map_err(|e| Error::config(format!("checksum '{checksum_hex}': {e}")))?;
+    let canon = CanonicalAddr::from(creator.to_bytes());
+    let addr = cosmwasm_std::instantiate2_address(&checksum, &canon, salt.as_bytes())
+        .map_err(|e| Error::config(format!("instantiate2 address: {e}")))?;
+    AccountId::new(creator.prefix(), addr.as_slice())
+        .map(|a| a.to_string())
+        .map_err(|e| Error::config(format!("instantiate2 address: {e}")))
+}
+
+/// Unix time in seconds.
+pub fn now_secs() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or_default()
+}
+
+/// Records the effects of the successful tx `o` described by `p` in `state` and clears
+/// `pending`. Errors (exit 3) if the chain's answers contradict what was expected (a stored
+/// checksum or an instantiate2 address differing from the prediction).
+pub fn apply_outcome(state: &mut DeploymentState, p: &PendingTx, o: &TxOutcome) -> Result<()> {
+    for u in &p.uploads {
+        let r: MsgStoreCodeResponse = o.response(u.msg_index)?;
+        let checksum = hex::encode(&r.checksum);
+        if checksum != u.checksum {
+            return Err(Error::chain(format!(
+                "tx {}: code {} stored with checksum {checksum}, expected {}",
+                o.hash, r.code_id, u.checksum
+            )));
+        }
+        state.codes.insert(
+            u.contract,
+            CodeRecord { checksum, code_id: r.code_id, store_tx: Some(o.hash.clone()), height: Some(o.height) },
+        );
+    }
+    for i in &p.instantiates {
+        let r: MsgInstantiateContract2Response = o.response(i.msg_index)?;
+        if r.address != i.address {
+            return Err(Error::chain(format!(
+                "tx {}: {} instantiated at {}, predicted {}",
+                o.hash, i.contract, r.address, i.address
+            )));
+        }
+        state.contracts.insert(
+            i.contract,
+            ContractRecord {
+                address: r.address,
+                code_id: i.code_id,
+                checksum: i.checksum.clone(),
+                store_tx: i.store_tx.clone(),
+                instantiate_tx: Some(o.hash.clone()),
+                label: i.label.clone(),
+                admin: i.admin.clone(),
+                height: Some(o.height),
+                salt: i.salt.clone(),
+            },
+        );
+    }
+    state.pending = None;
+    Ok(())
+}
+
+/// Sends `req` through [`ChainClient::send`], recording it as the state file's pending tx
+/// (with its final hash) before every broadcast, then records its effects and clears
+/// `pending`. `uploads` / `instantiates` describe its messages for [`apply_outcome`].
+pub async fn send_recorded(
+    client: &ChainClient,
+    signer: &Signer,
+    store: &mut StateStore,
+    state: &mut DeploymentState,
+    req: &TxRequest,
+    uploads: Vec<PendingUpload>,
+    instantiates: Vec<PendingInstantiate>,
+) -> Result<TxOutcome> {
+    let mut pending = PendingTx { tx_hash: String::new(), tags: req.tags.clone(), recorded_at: 0, uploads, instantiates };
+    let outcome = client
+        .send(signer, req, &mut |signed| {
+            pending.tx_hash = signed.hash.clone();
+            pending.recorded_at = now_secs();
+            state.pending = Some(pending.clone());
+            store.save(state)
+        })
+        .await?;
+    apply_outcome(state, &pending, &outcome)?;
+    store.save(state)?;
+    Ok(outcome)
+}
+
+/// Before a deploy step: resolves the pending tx of an earlier run, or in a dry run only
+/// notes that there is one (a dry run writes nothing). Returns notes for the report.
+pub async fn settle_pending(
+    dry_run: bool,
+    client: &ChainClient,
+    store: &mut StateStore,
+    state: &mut DeploymentState,
+) -> Result<Vec<String>> {
+    match (&state.pending, dry_run) {
+        (Some(p), true) => Ok(vec![format!("pending tx {} will be resolved by the next real run", p.tx_hash)]),
+        _ => resolve_pending(client, store, state).await,
+    }
+}
+
+/// Resolves a pending tx left by an earlier (crashed or timed-out) run before anything else
+/// is done: looks its hash up, waiting until the network's tx timeout has passed since it was
+/// recorded, then records what landed. A tx the chain never saw is dropped; contracts at its
+/// predicted instantiate2 addresses are adopted anyway (the address proves they are ours).
+/// Returns human-readable notes.
+pub async fn resolve_pending(
+    client: &ChainClient,
+    store: &mut StateStore,
+    state: &mut DeploymentState,
+) -> Result<Vec<String>> {
+    let Some(p) = state.pending.clone() else { return Ok(vec![]) };
+    let age = Duration::from_secs(now_secs().saturating_sub(p.recorded_at));
+    let remaining = client.network().tx_timeout.saturating_sub(age);
+    tracing::info!(hash = %p.tx_hash, "resolving pending tx of an earlier run");
+    let note = match client.poll_tx(&p.tx_hash, remaining).await? {
+        Some(o) if o.code == 0 => {
+            apply_outcome(state, &p, &o)?;
+            format!("pending tx {} ({}) of an earlier run landed at height {}: recorded", p.tx_hash, p.tags.join(","), o.height)
+        }
+        Some(o) => {
+            state.pending = None;
+            format!(
+                "pending tx {} ({}) of an earlier run failed on chain (code {}: {}): nothing to record",
+                p.tx_hash,
+                p.tags.join(","),
+                o.code,
+                o.log
+            )
+        }
+        None => {
+            for i in &p.instantiates {
+                if let Some(ci) = client.contract_info(&i.address).await? {
+                    state.contracts.insert(
+                        i.contract,
+                        ContractRecord {
+                            address: i.address.clone(),
+                            code_id: ci.code_id,
+                            checksum: i.checksum.clone(),
+                            store_tx: i.store_tx.clone(),
+                            instantiate_tx: None,
+                            label: ci.label,
+                            admin: ci.admin,
+                            height: ci.created_height,
+                            salt: i.salt.clone(),
+                        },
+                    );
+                }
+            }
+            state.pending = None;
+            format!("pending tx {} of an earlier run is unknown to the node: treated as dropped", p.tx_hash)
+        }
+    };
+    store.save(state)?;
+    tracing::warn!("{note}");
+    Ok(vec![note])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::chain::tx::to_any;
+    use crate::state::{PendingInstantiate, PendingUpload};
+
+    fn creator() -> AccountId {
+        AccountId::new("wasm", &[7u8; 20]).unwrap()
+    }
+
+    #[test]
+    fn predicted_address_is_deterministic_and_salted() {
+        let sum = "ab".repeat(32);
+        let a = predict_address(&sum, &creator(), "luckee-v1/luckee_incentive").unwrap();
+        let b = predict_address(&sum, &creator(), "luckee-v1/luckee_incentive").unwrap();
+        let c = predict_address(&sum, &creator(), "luckee-v1/mock_ft").unwrap();
+        assert_eq!(a, b);
+        assert_ne!(a, c);
+        assert!(a.starts_with("wasm1") && a.len() == 63, "{a}");
+    }
+
+    #[test]
+    fn planned_kinds_follow_existing_settings() {
+        let mut plan = Plan::default();
+        assert_eq!(planned_kinds(&plan), ContractKind::ALL.to_vec());
+        plan.ft.existing = Some("wasm1x".into());
+        assert_eq!(planned_kinds(&plan), vec![ContractKind::Registry, ContractKind::Incentive]);
+        assert_eq!(salt_for(&plan, ContractKind::Ft), "luckee-v1/mock_ft");
+    }
+
+    #[test]
+    fn apply_outcome_records_codes_and_contracts() {
+        let sum = "cd".repeat(32);
+        let addr = predict_address(&sum, &creator(), "s/luckee_incentive").unwrap();
+        let p = PendingTx {
+            tx_hash: "H".into(),
+            tags: vec!["upload".into()],
+            recorded_at: 0,
+            uploads: vec![PendingUpload { msg_index: 0, contract: ContractKind::Incentive, checksum: sum.clone() }],
+            instantiates: vec![PendingInstantiate {
+                msg_index: 1,
+                contract: ContractKind::Incentive,
+                address: addr.clone(),
+                code_id: 3,
+                checksum: sum.clone(),
+                store_tx: Some("S".into()),
+                label: "L".into(),
+                admin: "A".into(),
+                salt: "s/luckee_incentive".into(),
+            }],
+        };
+        let o = TxOutcome {
+            hash: "H".into(),
+            height: 10,
+            code: 0,
+            codespace: String::new(),
+            log: String::new(),
+            gas_wanted: 0,
+            gas_used: 0,
+            msg_responses: vec![
+                to_any(&MsgStoreCodeResponse { code_id: 3, checksum: hex::decode(&sum).unwrap() }),
+                to_any(&MsgInstantiateContract2Response { address: addr.clone(), data: vec![] }),
+            ],
+            events: vec![],
+        };
+        let mut state = DeploymentState::new("c");
+        state.pending = Some(p.clone());
+        apply_outcome(&mut state, &p, &o).unwrap();
+        assert!(state.pending.is_none());
+        assert_eq!(state.codes[&ContractKind::Incentive].code_id, 3);
+        let rec = &state.contracts[&ContractKind::Incentive];
+        assert_eq!((rec.address.as_str(), rec.instantiate_tx.as_deref(), rec.height), (addr.as_str(), Some("H"), Some(10)));
+
+        let mut wrong = p.clone();
+        wrong.instantiates[0].address = "wasm1other".into();
+        assert!(apply_outcome(&mut DeploymentState::new("c"), &wrong, &o).is_err());
+    }
+}

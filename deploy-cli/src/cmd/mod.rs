@@ -1,0 +1,89 @@
+//! One module per subcommand, plus the [`Context`] they share.
+
+pub mod deploy;
+
+use std::path::{Path, PathBuf};
+
+use crate::chain::{ChainClient, RetryPolicy};
+use crate::cli::GlobalArgs;
+use crate::config::{ConfigFile, Network, NetworkOverrides, Plan};
+use crate::error::Result;
+use crate::keys::{MnemonicSource, Signer};
+use crate::state::{DeploymentState, LockMode, StateStore};
+use crate::ui::{print_report, OutputFormat, Report, Ui};
+
+/// Everything a subcommand needs from the command line and config, resolved and validated
+/// before any network access.
+#[derive(Debug, Clone)]
+pub struct Context {
+    /// Working directory; relative paths of the plan are relative to it.
+    pub cwd: PathBuf,
+    /// The selected network with overrides applied.
+    pub net: Network,
+    /// The deployment plan (addresses validated against the network's bech32 prefix).
+    pub plan: Plan,
+    /// `--output`.
+    pub output: OutputFormat,
+    /// Spinner policy.
+    pub ui: Ui,
+    /// `--dry-run`.
+    pub dry_run: bool,
+    /// Where the mnemonic comes from.
+    pub mnemonic: MnemonicSource,
+    /// HD path index.
+    pub account_index: u32,
+    /// RPC retry policy.
+    pub retry: RetryPolicy,
+}
+
+impl Context {
+    /// Loads the config, resolves the network and validates the plan (exit 2 on any problem).
+    pub fn new(g: &GlobalArgs, cwd: &Path) -> Result<Context> {
+        let file = ConfigFile::load(g.config.as_deref(), cwd)?;
+        let overrides = NetworkOverrides {
+            node: g.node.clone(),
+            chain_id: g.chain_id.clone(),
+            gas_prices: g.gas_prices.clone(),
+            gas_adjustment: g.gas_adjustment.clone(),
+            tx_timeout_secs: g.tx_timeout,
+        };
+        let net = file.network(&g.network, &overrides)?;
+        file.deploy.validate(&net)?;
+        Ok(Context {
+            cwd: cwd.to_path_buf(),
+            net,
+            plan: file.deploy,
+            output: g.output,
+            ui: Ui::new(g.output),
+            dry_run: g.dry_run,
+            mnemonic: MnemonicSource::from_flags(g.mnemonic_file.as_ref().map(|p| cwd.join(p))),
+            account_index: g.account_index,
+            retry: RetryPolicy::default(),
+        })
+    }
+
+    /// Loads the signing key (exit 2 on a missing, open or malformed mnemonic).
+    pub fn signer(&self) -> Result<Signer> {
+        Signer::load(&self.mnemonic, &self.net.bech32_prefix, self.account_index)
+    }
+
+    /// Connects to the node and checks its chain-id (exit 4 unreachable, exit 2 mismatch).
+    pub async fn connect(&self) -> Result<ChainClient> {
+        ChainClient::connect(self.net.clone(), self.retry, self.ui).await
+    }
+
+    /// The artifacts directory.
+    pub fn artifacts_dir(&self) -> PathBuf {
+        self.cwd.join(&self.plan.artifacts_dir)
+    }
+
+    /// Opens and locks the state of the network's chain-id.
+    pub fn open_state(&self, mode: LockMode) -> Result<(StateStore, DeploymentState)> {
+        StateStore::open(&self.cwd.join(&self.plan.state_dir), &self.net.chain_id, mode)
+    }
+
+    /// Prints a report in the selected format.
+    pub fn print(&self, report: &impl Report) {
+        print_report(self.output, report)
+    }
+}

@@ -1,0 +1,551 @@
+//! Configuration: named networks and the deployment plan, read from a TOML file.
+//!
+//! The file is `--config PATH`, else `$LUCKEE_CONFIG`, else `luckee.toml` in the working
+//! directory; a missing default file is fine (built-in `local` network, default plan), a
+//! missing explicit one is a usage error. See `luckee.toml.example` at the repository root.
+//!
+//! ```toml
+//! [networks.testnet]
+//! chain_id = "my-testnet-1"
+//! rpc = ["https://rpc-1.example:443", "https://rpc-2.example:443"]  # fail over in order
+//! bech32_prefix = "wasm"
+//! gas_prices = "0.025ustake"      # price per gas unit, in the fee denom
+//! gas_adjustment = 1.3            # simulated gas × this = gas limit
+//! tx_timeout_secs = 60            # wait this long for a broadcast tx to be in a block
+//!
+//! [deploy.incentive]
+//! label = "Luckee Incentive v1.0"
+//! rules = [{ id = "daily_checkin", reward = "1000000", points = "10", daily_cap = 1 }]
+//! ```
+//!
+//! Precedence for every network field: flag (`--node`, `--chain-id`, `--gas-prices`,
+//! `--gas-adjustment`, `--tx-timeout`) > `LUCKEE_*` environment variable > config file >
+//! built-in `local` defaults (which match `ci/devnet`).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+use cosmrs::AccountId;
+use cosmwasm_std::{Decimal, Uint128};
+use luckee_types::incentive::{ExchangeRate, RewardRule};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// Name of the built-in network that matches `ci/devnet`.
+pub const LOCAL_NETWORK: &str = "local";
+/// Default config file name, looked up in the working directory.
+pub const DEFAULT_CONFIG_FILE: &str = "luckee.toml";
+/// Default gas adjustment (the seed's `--gas-adjustment 1.3`).
+pub const DEFAULT_GAS_ADJUSTMENT: &str = "1.3";
+/// Default seconds to wait for a broadcast tx to be included in a block.
+pub const DEFAULT_TX_TIMEOUT_SECS: u64 = 60;
+/// Default label of the incentive contract (the seed's `--label`).
+pub const DEFAULT_INCENTIVE_LABEL: &str = "Luckee Incentive v1.0";
+
+/// A gas price: `amount` of `denom` base units per unit of gas, e.g. `0.025ustake`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GasPrice {
+    /// Price per gas unit (fixed-point, 18 decimals).
+    pub amount: Decimal,
+    /// Fee denom, e.g. `ustake`.
+    pub denom: String,
+}
+
+impl GasPrice {
+    /// The fee for `gas_limit` gas: `ceil(gas_limit × amount)` base units of `denom`.
+    pub fn fee_for(&self, gas_limit: u64) -> Result<u128> {
+        Uint128::from(gas_limit)
+            .checked_mul_ceil(self.amount)
+            .map(|v| v.u128())
+            .map_err(|e| Error::config(format!("fee overflow for {gas_limit} gas: {e}")))
+    }
+}
+
+impl FromStr for GasPrice {
+    type Err = Error;
+
+    /// Parses wasmd's `--gas-prices` form, `<decimal><denom>`, e.g. `0.025ustake`.
+    fn from_str(s: &str) -> Result<Self> {
+        let s = s.trim();
+        let split = s
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .ok_or_else(|| Error::config(format!("gas price '{s}' has no denom (expected e.g. 0.025ustake)")))?;
+        let (amount, denom) = s.split_at(split);
+        let amount = Decimal::from_str(amount)
+            .map_err(|e| Error::config(format!("gas price '{s}': invalid amount: {e}")))?;
+        let valid_denom = denom.len() >= 2
+            && denom.starts_with(|c: char| c.is_ascii_alphabetic())
+            && denom.chars().all(|c| c.is_ascii_alphanumeric() || "/:._-".contains(c));
+        if !valid_denom {
+            return Err(Error::config(format!("gas price '{s}': invalid denom '{denom}'")));
+        }
+        Ok(GasPrice { amount, denom: denom.to_string() })
+    }
+}
+
+impl std::fmt::Display for GasPrice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}{}", self.amount, self.denom)
+    }
+}
+
+/// A fully resolved network: where to send queries and txs and how to pay for them.
+#[derive(Debug, Clone)]
+pub struct Network {
+    /// The name it was selected by (`--network`).
+    pub name: String,
+    /// Expected chain-id; checked against the node on startup.
+    pub chain_id: String,
+    /// CometBFT RPC endpoints, tried in order (failover on connection errors).
+    pub rpc: Vec<String>,
+    /// Bech32 prefix of account and contract addresses, e.g. `wasm`.
+    pub bech32_prefix: String,
+    /// Gas price; its denom is the fee denom.
+    pub gas_price: GasPrice,
+    /// Simulated gas is multiplied by this to get the gas limit.
+    pub gas_adjustment: Decimal,
+    /// How long to wait for a broadcast tx to be included in a block.
+    pub tx_timeout: Duration,
+}
+
+impl Network {
+    /// The built-in `local` network, matching `ci/devnet` (chain-id `luckee-local`, RPC
+    /// `http://127.0.0.1:26657`, prefix `wasm`, `0.025ustake`, adjustment 1.3, 60 s).
+    pub fn local() -> Network {
+        Network {
+            name: LOCAL_NETWORK.into(),
+            chain_id: "luckee-local".into(),
+            rpc: vec!["http://127.0.0.1:26657".into()],
+            bech32_prefix: "wasm".into(),
+            gas_price: GasPrice { amount: Decimal::from_str("0.025").expect("const"), denom: "ustake".into() },
+            gas_adjustment: Decimal::from_str(DEFAULT_GAS_ADJUSTMENT).expect("const"),
+            tx_timeout: Duration::from_secs(DEFAULT_TX_TIMEOUT_SECS),
+        }
+    }
+
+    /// Checks that `addr` is a bech32 address with this network's prefix; `what` names the field
+    /// in the error (exit 2).
+    pub fn check_address(&self, what: &str, addr: &str) -> Result<AccountId> {
+        let id = AccountId::from_str(addr)
+            .map_err(|e| Error::config(format!("{what}: invalid bech32 address '{addr}': {e}")))?;
+        if id.prefix() != self.bech32_prefix {
+            return Err(Error::config(format!(
+                "{what}: address '{addr}' has prefix '{}', network '{}' uses '{}'",
+                id.prefix(),
+                self.name,
+                self.bech32_prefix
+            )));
+        }
+        Ok(id)
+    }
+}
+
+/// Overrides of network fields from flags or `LUCKEE_*` variables (flags win; clap merges both).
+#[derive(Debug, Clone, Default)]
+pub struct NetworkOverrides {
+    /// `--node` / `LUCKEE_NODE`: RPC endpoints (comma-separated in one value is accepted).
+    pub node: Vec<String>,
+    /// `--chain-id` / `LUCKEE_CHAIN_ID`.
+    pub chain_id: Option<String>,
+    /// `--gas-prices` / `LUCKEE_GAS_PRICES`, e.g. `0.025ustake`.
+    pub gas_prices: Option<String>,
+    /// `--gas-adjustment` / `LUCKEE_GAS_ADJUSTMENT`, e.g. `1.3`.
+    pub gas_adjustment: Option<String>,
+    /// `--tx-timeout` / `LUCKEE_TX_TIMEOUT`, seconds.
+    pub tx_timeout_secs: Option<u64>,
+}
+
+/// One `[networks.NAME]` table; every field optional (missing fields of `local` take the
+/// built-in values, of other networks are an error where no default exists).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkFile {
+    pub chain_id: Option<String>,
+    pub rpc: Option<Vec<String>>,
+    pub bech32_prefix: Option<String>,
+    pub gas_prices: Option<String>,
+    pub gas_adjustment: Option<f64>,
+    pub tx_timeout_secs: Option<u64>,
+}
+
+/// `[deploy.incentive]`: the Luckee Incentive contract.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct IncentivePlan {
+    /// Contract label (wasmd `--label`).
+    pub label: String,
+    /// The incentive's own `admin` (maintenance messages); default: the signer.
+    pub admin: Option<String>,
+    /// `config.enabled` at instantiate, and what verify expects.
+    pub enabled: bool,
+    /// `config.emergency_paused` at instantiate, and what verify expects.
+    pub emergency_paused: bool,
+    /// `config.exchange_rate`; default: the contract's (100 points = 1 LUCKY).
+    pub exchange_rate: Option<ExchangeRate>,
+    /// Reward rules, upserted idempotently (never removed).
+    pub rules: Vec<RewardRule>,
+    /// Reporters registered with `register_contract`, idempotently.
+    pub reporters: Vec<ReporterPlan>,
+    /// Expected cw2 contract name for verify.
+    pub cw2_name: String,
+    /// Expected cw2 version for verify; default: this luckee's version (the workspace's).
+    pub cw2_version: Option<String>,
+}
+
+impl Default for IncentivePlan {
+    fn default() -> Self {
+        IncentivePlan {
+            label: DEFAULT_INCENTIVE_LABEL.into(),
+            admin: None,
+            enabled: true,
+            emergency_paused: false,
+            exchange_rate: None,
+            rules: vec![],
+            reporters: vec![],
+            cw2_name: "crates.io:luckee-incentive".into(),
+            cw2_version: None,
+        }
+    }
+}
+
+/// A reporter of the incentive contract (`register_contract {address, label}`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReporterPlan {
+    pub address: String,
+    #[serde(default)]
+    pub label: Option<String>,
+}
+
+/// `[deploy.ft]`: the LUCKY cw20 token — our `mock_ft`, or an `existing` contract.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FtPlan {
+    /// Use this deployed cw20 instead of instantiating `mock_ft`.
+    pub existing: Option<String>,
+    pub label: String,
+    pub name: String,
+    pub symbol: String,
+    pub decimals: u8,
+    /// Mint cap in base units; default: none.
+    pub cap: Option<Uint128>,
+    /// Expected cw2 name for verify.
+    pub cw2_name: String,
+    /// Expected cw2 version for verify; default: this luckee's version.
+    pub cw2_version: Option<String>,
+}
+
+impl Default for FtPlan {
+    fn default() -> Self {
+        FtPlan {
+            existing: None,
+            label: "Luckee FT (mock) v1.0".into(),
+            name: "Luckee Token".into(),
+            symbol: luckee_types::ft::SYMBOL.into(),
+            decimals: luckee_types::ft::DECIMALS,
+            cap: None,
+            cw2_name: "crates.io:mock-ft".into(),
+            cw2_version: None,
+        }
+    }
+}
+
+/// `[deploy.registry]`: the member registry — our `mock_registry`, or an `existing` one.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RegistryPlan {
+    /// Use this deployed registry instead of instantiating `mock_registry`.
+    pub existing: Option<String>,
+    pub label: String,
+    /// Members registered (idempotently) in our mock registry.
+    pub members: Vec<String>,
+    /// Expected cw2 name for verify.
+    pub cw2_name: String,
+    /// Expected cw2 version for verify; default: this luckee's version.
+    pub cw2_version: Option<String>,
+}
+
+impl Default for RegistryPlan {
+    fn default() -> Self {
+        RegistryPlan {
+            existing: None,
+            label: "Luckee Registry (mock) v1.0".into(),
+            members: vec![],
+            cw2_name: "crates.io:mock-registry".into(),
+            cw2_version: None,
+        }
+    }
+}
+
+/// `[deploy]`: the deployment plan.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Plan {
+    /// Directory with the `.wasm` files and `checksums.txt`.
+    pub artifacts_dir: PathBuf,
+    /// Directory of `<chain-id>.json` / `.env` / `.lock`.
+    pub state_dir: PathBuf,
+    /// Contract (migration) admin of every contract we instantiate; default: the signer.
+    pub admin: Option<String>,
+    /// Salt prefix of the instantiate2 addresses (`<salt>/<contract>`); change it to deploy a
+    /// second, independent set from the same key.
+    pub salt: String,
+    pub incentive: IncentivePlan,
+    pub ft: FtPlan,
+    pub registry: RegistryPlan,
+}
+
+impl Default for Plan {
+    fn default() -> Self {
+        Plan {
+            artifacts_dir: "artifacts".into(),
+            state_dir: "deployments".into(),
+            admin: None,
+            salt: "luckee-v1".into(),
+            incentive: IncentivePlan::default(),
+            ft: FtPlan::default(),
+            registry: RegistryPlan::default(),
+        }
+    }
+}
+
+impl Plan {
+    /// Checks every address of the plan against `net`'s bech32 prefix (exit 2 on the first
+    /// bad one, naming its field).
+    pub fn validate(&self, net: &Network) -> Result<()> {
+        let opt = |what: &str, a: &Option<String>| a.as_deref().map(|a| net.check_address(what, a)).transpose();
+        opt("deploy.admin", &self.admin)?;
+        opt("deploy.incentive.admin", &self.incentive.admin)?;
+        opt("deploy.ft.existing", &self.ft.existing)?;
+        opt("deploy.registry.existing", &self.registry.existing)?;
+        for (i, r) in self.incentive.reporters.iter().enumerate() {
+            net.check_address(&format!("deploy.incentive.reporters[{i}].address"), &r.address)?;
+        }
+        for (i, m) in self.registry.members.iter().enumerate() {
+            net.check_address(&format!("deploy.registry.members[{i}]"), m)?;
+        }
+        if self.salt.is_empty() || self.salt.len() > 40 {
+            return Err(Error::config("deploy.salt must be 1..=40 bytes"));
+        }
+        Ok(())
+    }
+}
+
+/// The whole config file.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ConfigFile {
+    pub networks: BTreeMap<String, NetworkFile>,
+    pub deploy: Plan,
+}
+
+impl ConfigFile {
+    /// Loads the config: `explicit` (must exist) or `luckee.toml` in `cwd` (may be missing).
+    pub fn load(explicit: Option<&Path>, cwd: &Path) -> Result<ConfigFile> {
+        let (path, required) = match explicit {
+            Some(p) => (cwd.join(p), true),
+            None => (cwd.join(DEFAULT_CONFIG_FILE), false),
+        };
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Self::parse(&text).map_err(|e| Error::config(format!("config {}: {e}", path.display()))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => Ok(ConfigFile::default()),
+            Err(e) => Err(Error::config(format!("cannot read config {}: {e}", path.display()))),
+        }
+    }
+
+    /// Parses TOML text.
+    pub fn parse(text: &str) -> Result<ConfigFile> {
+        toml::from_str(text).map_err(|e| Error::config(e.message().trim()))
+    }
+
+    /// Resolves network `name` with `overrides` applied on top (exit 2 if unknown or invalid).
+    pub fn network(&self, name: &str, overrides: &NetworkOverrides) -> Result<Network> {
+        let file = self.networks.get(name);
+        let mut net = if name == LOCAL_NETWORK {
+            Network::local()
+        } else if file.is_some() {
+            Network { name: name.into(), chain_id: String::new(), rpc: vec![], ..Network::local() }
+        } else {
+            let known: Vec<&str> = std::iter::once(LOCAL_NETWORK)
+                .chain(self.networks.keys().map(String::as_str).filter(|n| *n != LOCAL_NETWORK))
+                .collect();
+            return Err(Error::config(format!("unknown network '{name}' (configured: {})", known.join(", "))));
+        };
+        if let Some(f) = file {
+            let ctx = |field: &str| format!("networks.{name}.{field}");
+            if let Some(v) = &f.chain_id {
+                net.chain_id = v.clone();
+            }
+            if let Some(v) = &f.rpc {
+                net.rpc = v.clone();
+            }
+            if let Some(v) = &f.bech32_prefix {
+                net.bech32_prefix = v.clone();
+            }
+            if let Some(v) = &f.gas_prices {
+                net.gas_price = v.parse().map_err(|e| Error::config(format!("{}: {e}", ctx("gas_prices"))))?;
+            }
+            if let Some(v) = f.gas_adjustment {
+                net.gas_adjustment = parse_adjustment(&v.to_string()).map_err(|e| Error::config(format!("{}: {e}", ctx("gas_adjustment"))))?;
+            }
+            if let Some(v) = f.tx_timeout_secs {
+                net.tx_timeout = Duration::from_secs(v);
+            }
+        }
+        if !overrides.node.is_empty() {
+            net.rpc = overrides
+                .node
+                .iter()
+                .flat_map(|n| n.split(','))
+                .map(str::trim)
+                .filter(|n| !n.is_empty())
+                .map(String::from)
+                .collect();
+        }
+        if let Some(v) = &overrides.chain_id {
+            net.chain_id = v.clone();
+        }
+        if let Some(v) = &overrides.gas_prices {
+            net.gas_price = v.parse()?;
+        }
+        if let Some(v) = &overrides.gas_adjustment {
+            net.gas_adjustment = parse_adjustment(v)?;
+        }
+        if let Some(v) = overrides.tx_timeout_secs {
+            net.tx_timeout = Duration::from_secs(v);
+        }
+        net.rpc = net.rpc.iter().map(|u| normalize_rpc_url(u)).collect::<Result<_>>()?;
+        if net.chain_id.is_empty() {
+            return Err(Error::config(format!("network '{name}' has no chain_id")));
+        }
+        if net.rpc.is_empty() {
+            return Err(Error::config(format!("network '{name}' has no rpc endpoint (set rpc = [..] or --node)")));
+        }
+        if net.bech32_prefix.is_empty() || !net.bech32_prefix.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()) {
+            return Err(Error::config(format!("network '{name}': invalid bech32_prefix '{}'", net.bech32_prefix)));
+        }
+        if net.tx_timeout.is_zero() {
+            return Err(Error::config(format!("network '{name}': tx timeout must be > 0 s")));
+        }
+        Ok(net)
+    }
+}
+
+/// Parses a gas adjustment (a decimal ≥ 1).
+pub fn parse_adjustment(s: &str) -> Result<Decimal> {
+    let d = Decimal::from_str(s.trim()).map_err(|e| Error::config(format!("gas adjustment '{s}': {e}")))?;
+    if d < Decimal::one() {
+        return Err(Error::config(format!("gas adjustment '{s}' must be >= 1")));
+    }
+    Ok(d)
+}
+
+/// Accepts `http(s)://host:port` and wasmd's `tcp://host:port` (mapped to `http://`).
+pub fn normalize_rpc_url(url: &str) -> Result<String> {
+    let url = url.trim().trim_end_matches('/');
+    let url = match url.strip_prefix("tcp://") {
+        Some(rest) => format!("http://{rest}"),
+        None => url.to_string(),
+    };
+    if !(url.starts_with("http://") || url.starts_with("https://")) || url.len() <= "https://".len() {
+        return Err(Error::config(format!("RPC endpoint '{url}' must start with http://, https:// or tcp://")));
+    }
+    Ok(url)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gas_price_parses_and_fee_rounds_up() {
+        let p: GasPrice = "0.025ustake".parse().unwrap();
+        assert_eq!(p.denom, "ustake");
+        assert_eq!(p.fee_for(100_000).unwrap(), 2_500);
+        assert_eq!(p.fee_for(100_001).unwrap(), 2_501); // 2500.025 → 2501
+        assert_eq!(p.fee_for(0).unwrap(), 0);
+        assert_eq!(p.to_string(), "0.025ustake");
+        let ibc: GasPrice = "1ibc/ABC".parse().unwrap();
+        assert_eq!(ibc.denom, "ibc/ABC");
+        for bad in ["", "0.025", "ustake", "0.0.1ustake", "0.025u", "1 ustake"] {
+            assert!(bad.parse::<GasPrice>().is_err(), "{bad} should fail");
+        }
+    }
+
+    #[test]
+    fn local_network_matches_devnet_and_overrides_win() {
+        let cfg = ConfigFile::default();
+        let net = cfg.network("local", &NetworkOverrides::default()).unwrap();
+        assert_eq!(net.chain_id, "luckee-local");
+        assert_eq!(net.rpc, vec!["http://127.0.0.1:26657"]);
+        assert_eq!(net.gas_price.to_string(), "0.025ustake");
+        assert_eq!(net.gas_adjustment.to_string(), "1.3");
+        let ov = NetworkOverrides {
+            node: vec!["tcp://127.0.0.1:1,http://127.0.0.1:2/".into()],
+            chain_id: Some("other".into()),
+            gas_prices: Some("0.1uatom".into()),
+            gas_adjustment: Some("1.5".into()),
+            tx_timeout_secs: Some(5),
+        };
+        let net = cfg.network("local", &ov).unwrap();
+        assert_eq!(net.rpc, vec!["http://127.0.0.1:1", "http://127.0.0.1:2"]);
+        assert_eq!(net.chain_id, "other");
+        assert_eq!(net.gas_price.denom, "uatom");
+        assert_eq!(net.tx_timeout, Duration::from_secs(5));
+        let bad = NetworkOverrides { gas_adjustment: Some("0.5".into()), ..Default::default() };
+        assert!(cfg.network("local", &bad).is_err());
+    }
+
+    #[test]
+    fn file_networks_and_plan_parse() {
+        let cfg = ConfigFile::parse(
+            r#"
+            [networks.testnet]
+            chain_id = "t-1"
+            rpc = ["https://a.example", "https://b.example"]
+            gas_prices = "0.01uluck"
+            gas_adjustment = 1.4
+            [deploy]
+            salt = "v2"
+            [deploy.incentive]
+            rules = [{ id = "daily_checkin", reward = "1000000", points = "10", daily_cap = 1 }]
+            reporters = [{ address = "wasm1qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq", label = "x" }]
+            [deploy.ft]
+            existing = "wasm1abc"
+            "#,
+        )
+        .unwrap();
+        let net = cfg.network("testnet", &NetworkOverrides::default()).unwrap();
+        assert_eq!(net.chain_id, "t-1");
+        assert_eq!(net.rpc.len(), 2);
+        assert_eq!(net.gas_adjustment.to_string(), "1.4");
+        assert_eq!(net.bech32_prefix, "wasm");
+        assert_eq!(cfg.deploy.incentive.rules[0].id, "daily_checkin");
+        assert!(cfg.deploy.incentive.rules[0].enabled);
+        assert_eq!(cfg.deploy.incentive.label, DEFAULT_INCENTIVE_LABEL);
+        let err = cfg.deploy.validate(&net).unwrap_err().to_string();
+        assert!(err.contains("deploy.incentive.reporters[0].address") || err.contains("deploy.ft.existing"), "{err}");
+        assert!(cfg.network("nope", &NetworkOverrides::default()).unwrap_err().to_string().contains("unknown network"));
+    }
+
+    #[test]
+    fn unknown_fields_and_missing_chain_id_are_errors() {
+        assert!(ConfigFile::parse("[networks.x]\nchainid = \"a\"").is_err());
+        let cfg = ConfigFile::parse("[networks.x]\nrpc = [\"http://h:1\"]").unwrap();
+        assert!(cfg.network("x", &NetworkOverrides::default()).unwrap_err().to_string().contains("chain_id"));
+    }
+
+    #[test]
+    fn address_checks_prefix() {
+        let net = Network::local();
+        let addr = "wasm1qnk2n4nlkpw9xfqntladh74w6ujtulwnmxnh3k";
+        if AccountId::from_str(addr).is_ok() {
+            assert!(net.check_address("x", addr).is_ok());
+        }
+        let e = net.check_address("deploy.admin", "cosmos1notvalid").unwrap_err().to_string();
+        assert!(e.contains("deploy.admin"), "{e}");
+    }
+}

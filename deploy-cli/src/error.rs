@@ -1,0 +1,137 @@
+//! Typed errors and the process exit codes of `luckee`.
+//!
+//! Every failure the library can report is an [`Error`]; its [`Error::exit_code`] is what the
+//! `luckee` binary exits with. The codes are part of the command-line interface (scripts, cron
+//! and CI branch on them) and do not change between releases:
+//!
+//! | code | meaning | typical causes | what to do |
+//! |-----:|---------|----------------|------------|
+//! | 0 | success | everything done, or nothing left to do; `deploy verify` found no difference | — |
+//! | 1 | verification mismatch | `deploy verify` found a difference between chain, state file, plan and artifacts | read the listed differences |
+//! | 2 | usage or configuration error | bad flag, unreadable/invalid config, invalid bech32 address, wrong chain-id, malformed mnemonic, mnemonic file readable by group/others, missing artifact, checksum mismatch against `checksums.txt`, corrupt state file | fix the input; nothing was broadcast |
+//! | 3 | transaction failure | the chain rejected or failed a tx (CheckTx or DeliverTx code ≠ 0, failed simulation, unfunded or unknown account, recorded code missing on chain) | read the chain's log; the state file records what landed |
+//! | 4 | transient network failure | node unreachable, RPC timeouts or 5xx after retries, tx not included before the timeout | re-run later: a pending tx is looked up by hash first, nothing is sent twice |
+//! | 5 | busy | another `luckee` run holds the lock on the same state file | wait for it to finish |
+//!
+//! In every failing case the state file is left as it was, except for records of
+//! transactions that really landed (or the pending tx hash recorded before a broadcast).
+
+use std::fmt;
+
+/// Process exit codes (see the module docs for the table).
+pub mod exit {
+    /// Success, or nothing to do.
+    pub const OK: i32 = 0;
+    /// `deploy verify` found differences.
+    pub const MISMATCH: i32 = 1;
+    /// Bad flags, configuration, key, artifacts or state file.
+    pub const USAGE: i32 = 2;
+    /// A transaction (or its simulation) was rejected or failed on chain.
+    pub const TX_FAILED: i32 = 3;
+    /// The node could not be reached or did not answer in time, even after retries.
+    pub const NETWORK: i32 = 4;
+    /// Another run holds the state lock.
+    pub const BUSY: i32 = 5;
+}
+
+/// The exit-code table as plain text, shown at the end of `luckee --help`.
+pub const EXIT_CODES_HELP: &str = "\
+Exit codes:
+  0  success (or nothing to do; verify found no difference)
+  1  verification mismatch (deploy verify found differences)
+  2  usage or configuration error (flags, config, bech32 address, chain-id, mnemonic,
+     key file permissions, missing artifact, checksum mismatch, corrupt state file)
+  3  transaction failure (CheckTx/DeliverTx/simulation rejected, unfunded account)
+  4  transient network failure (node unreachable, timeouts after retries, tx not
+     included in time; re-run to resolve the recorded pending tx)
+  5  busy (another luckee run holds the state file lock)";
+
+/// Every error of the `luckee` library. The variant decides the exit code.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Bad command-line usage or configuration (exit 2). The message names the offending input.
+    #[error("{0}")]
+    Config(String),
+    /// `deploy verify` found `count` differences (exit 1); the details were already printed.
+    #[error("verification failed: {count} difference(s) between chain, state file, plan and artifacts")]
+    Mismatch {
+        /// Number of failed checks.
+        count: usize,
+    },
+    /// A transaction landed in a block with a non-zero result code (exit 3).
+    #[error("transaction {hash} failed at height {height} (code {code}, codespace {codespace}): {log}")]
+    TxFailed {
+        /// Tx hash, upper-case hex.
+        hash: String,
+        /// Block height it was included at.
+        height: u64,
+        /// ABCI result code.
+        code: u32,
+        /// Codespace of the code (e.g. `sdk`, `wasm`).
+        codespace: String,
+        /// The chain's log message.
+        log: String,
+    },
+    /// The chain refused something before inclusion: CheckTx rejection, failed simulation, an
+    /// account that does not exist, a recorded code that is gone (exit 3).
+    #[error("{0}")]
+    Chain(String),
+    /// The node could not be reached or did not answer in time, after retries (exit 4).
+    #[error("{0}")]
+    Network(String),
+    /// Another run holds the lock on the state file (exit 5).
+    #[error("another luckee run holds the lock on {0}; wait for it to finish")]
+    Busy(String),
+}
+
+impl Error {
+    /// The process exit code for this error (see the module docs).
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Config(_) => exit::USAGE,
+            Error::Mismatch { .. } => exit::MISMATCH,
+            Error::TxFailed { .. } | Error::Chain(_) => exit::TX_FAILED,
+            Error::Network(_) => exit::NETWORK,
+            Error::Busy(_) => exit::BUSY,
+        }
+    }
+
+    /// A configuration error from anything printable.
+    pub fn config(msg: impl fmt::Display) -> Self {
+        Error::Config(msg.to_string())
+    }
+
+    /// A chain-side rejection from anything printable.
+    pub fn chain(msg: impl fmt::Display) -> Self {
+        Error::Chain(msg.to_string())
+    }
+
+    /// A transient network failure from anything printable.
+    pub fn network(msg: impl fmt::Display) -> Self {
+        Error::Network(msg.to_string())
+    }
+}
+
+/// Result alias of the library.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exit_codes_are_distinct_per_category() {
+        let codes = [
+            Error::config("x").exit_code(),
+            Error::Mismatch { count: 1 }.exit_code(),
+            Error::chain("x").exit_code(),
+            Error::network("x").exit_code(),
+            Error::Busy("x".into()).exit_code(),
+        ];
+        assert_eq!(codes, [2, 1, 3, 4, 5]);
+        let mut sorted = codes.to_vec();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(sorted.len(), codes.len());
+    }
+}

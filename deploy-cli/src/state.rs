@@ -1,0 +1,380 @@
+//! Deployment state: `deployments/<chain-id>.json` (the record of what landed on which chain)
+//! and `deployments/<chain-id>.env` (the seed's shell variables, derived from it).
+//!
+//! * Locked: `<chain-id>.lock` is held with an OS file lock (exclusive for deploy runs, shared
+//!   for verify) for the whole run; a second concurrent run exits 5.
+//! * Atomic: every write goes to a temp file in the same directory, is fsynced, renamed over
+//!   the old file, and the directory is fsynced — a crash leaves the old or the new file, never
+//!   a torn one.
+//! * Crash-safe protocol: before a tx is broadcast its hash is saved in [`DeploymentState::pending`];
+//!   the next run looks that hash up and records (or discards) its effects before doing
+//!   anything else.
+//! * Written only when its content changes, so a run that changes nothing leaves both files
+//!   byte-identical.
+
+use std::collections::BTreeMap;
+use std::fs::{File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::contracts::ContractKind;
+use crate::error::{Error, Result};
+
+/// Version of the state-file schema.
+pub const STATE_VERSION: u32 = 1;
+
+/// A stored code: one upload of an artifact (`MsgStoreCode`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CodeRecord {
+    /// sha256 of the uncompressed wasm, lower-case hex (the chain's code checksum).
+    pub checksum: String,
+    /// Code id assigned by the chain.
+    pub code_id: u64,
+    /// Hash of the store tx (upper-case hex); `None` when an existing code was adopted.
+    pub store_tx: Option<String>,
+    /// Height of the store tx's block.
+    pub height: Option<u64>,
+}
+
+/// An instantiated contract.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContractRecord {
+    /// Bech32 contract address.
+    pub address: String,
+    /// Code id it was instantiated from.
+    pub code_id: u64,
+    /// sha256 of that code's wasm, lower-case hex.
+    pub checksum: String,
+    /// Hash of the store tx of that code.
+    pub store_tx: Option<String>,
+    /// Hash of the instantiate tx; `None` when found on chain without its tx.
+    pub instantiate_tx: Option<String>,
+    /// Label given at instantiate.
+    pub label: String,
+    /// Contract (migration) admin.
+    pub admin: String,
+    /// Height of the instantiate tx's block.
+    pub height: Option<u64>,
+    /// instantiate2 salt (UTF-8).
+    pub salt: String,
+}
+
+/// A store-code message of a pending tx.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingUpload {
+    /// Index of the message in the tx.
+    pub msg_index: usize,
+    pub contract: ContractKind,
+    pub checksum: String,
+}
+
+/// An instantiate2 message of a pending tx, with the address it will create.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingInstantiate {
+    /// Index of the message in the tx.
+    pub msg_index: usize,
+    pub contract: ContractKind,
+    pub address: String,
+    pub code_id: u64,
+    pub checksum: String,
+    pub store_tx: Option<String>,
+    pub label: String,
+    pub admin: String,
+    pub salt: String,
+}
+
+/// A tx that was signed and recorded but whose outcome this file does not know yet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingTx {
+    /// Tx hash (upper-case hex sha256 of the tx bytes).
+    pub tx_hash: String,
+    /// What the tx does (`upload`, `instantiate`, `minter`, `setup`).
+    pub tags: Vec<String>,
+    /// Unix time (seconds) just before broadcast.
+    pub recorded_at: u64,
+    /// Store-code messages, in message order.
+    #[serde(default)]
+    pub uploads: Vec<PendingUpload>,
+    /// instantiate2 messages, in message order.
+    #[serde(default)]
+    pub instantiates: Vec<PendingInstantiate>,
+}
+
+/// The whole state file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeploymentState {
+    /// [`STATE_VERSION`].
+    pub version: u32,
+    /// Chain-id this file belongs to.
+    pub chain_id: String,
+    /// Address of the key that deployed (the default admin of the plan).
+    #[serde(default)]
+    pub deployer: Option<String>,
+    /// Codes by contract, the latest upload of each artifact.
+    #[serde(default)]
+    pub codes: BTreeMap<ContractKind, CodeRecord>,
+    /// Instantiated contracts.
+    #[serde(default)]
+    pub contracts: BTreeMap<ContractKind, ContractRecord>,
+    /// Contracts the plan names as existing (not deployed by us), by contract kind.
+    #[serde(default)]
+    pub external: BTreeMap<ContractKind, String>,
+    /// The tx in flight, if any.
+    #[serde(default)]
+    pub pending: Option<PendingTx>,
+}
+
+impl DeploymentState {
+    /// An empty state for `chain_id`.
+    pub fn new(chain_id: &str) -> Self {
+        DeploymentState {
+            version: STATE_VERSION,
+            chain_id: chain_id.into(),
+            deployer: None,
+            codes: BTreeMap::new(),
+            contracts: BTreeMap::new(),
+            external: BTreeMap::new(),
+            pending: None,
+        }
+    }
+
+    /// The address of `kind`: our instance, else the external one.
+    pub fn address_of(&self, kind: ContractKind) -> Option<&str> {
+        self.contracts
+            .get(&kind)
+            .map(|c| c.address.as_str())
+            .or_else(|| self.external.get(&kind).map(String::as_str))
+    }
+
+    /// The `.env` file text: `CHAIN_ID`, the seed's contract variables and the code ids.
+    pub fn env_text(&self) -> String {
+        let mut out = String::from("# Written by luckee from the .json file beside it; do not edit.\n");
+        out.push_str(&format!("CHAIN_ID={}\n", self.chain_id));
+        for kind in [ContractKind::Incentive, ContractKind::Ft, ContractKind::Registry] {
+            let code = self.contracts.get(&kind).map(|c| c.code_id).or(self.codes.get(&kind).map(|c| c.code_id));
+            if let Some(code_id) = code {
+                out.push_str(&format!("{}={code_id}\n", kind.code_id_env()));
+            }
+            if let Some(addr) = self.address_of(kind) {
+                out.push_str(&format!("{}={addr}\n", kind.address_env()));
+            }
+        }
+        out
+    }
+
+    fn to_bytes(&self) -> Vec<u8> {
+        let mut v = serde_json::to_vec_pretty(self).expect("state serializes");
+        v.push(b'\n');
+        v
+    }
+}
+
+/// How a run holds the state lock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LockMode {
+    /// Deploy runs: one at a time.
+    Exclusive,
+    /// Read-only runs (verify): any number, but not while a deploy runs.
+    Shared,
+}
+
+/// The open, locked state of one chain. Dropping it releases the lock.
+#[derive(Debug)]
+pub struct StateStore {
+    dir: PathBuf,
+    json_path: PathBuf,
+    env_path: PathBuf,
+    on_disk: Option<Vec<u8>>,
+    _lock: File,
+}
+
+impl StateStore {
+    /// Opens (creating `dir` if needed) and locks the state of `chain_id`, and reads it.
+    ///
+    /// Errors: exit 5 if another run holds the lock; exit 2 if the file is not valid state JSON
+    /// (it is left untouched), or is for another chain-id or schema version.
+    pub fn open(dir: &Path, chain_id: &str, mode: LockMode) -> Result<(StateStore, DeploymentState)> {
+        if chain_id.is_empty() || chain_id.contains(['/', '\\']) || chain_id.starts_with('.') {
+            return Err(Error::config(format!("chain-id '{chain_id}' cannot name a state file")));
+        }
+        std::fs::create_dir_all(dir)
+            .map_err(|e| Error::config(format!("cannot create state dir {}: {e}", dir.display())))?;
+        let lock_path = dir.join(format!("{chain_id}.lock"));
+        let lock = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|e| Error::config(format!("cannot open lock {}: {e}", lock_path.display())))?;
+        let locked = match mode {
+            LockMode::Exclusive => fs4::fs_std::FileExt::try_lock_exclusive(&lock),
+            LockMode::Shared => fs4::fs_std::FileExt::try_lock_shared(&lock),
+        }
+        .map_err(|e| Error::config(format!("cannot lock {}: {e}", lock_path.display())))?;
+        if !locked {
+            return Err(Error::Busy(lock_path.display().to_string()));
+        }
+        let json_path = dir.join(format!("{chain_id}.json"));
+        let env_path = dir.join(format!("{chain_id}.env"));
+        let (on_disk, state) = match std::fs::read(&json_path) {
+            Ok(bytes) => {
+                let state: DeploymentState = serde_json::from_slice(&bytes).map_err(|e| {
+                    Error::config(format!(
+                        "state file {} is corrupt ({e}); repair it or move it away (nothing was changed)",
+                        json_path.display()
+                    ))
+                })?;
+                if state.version != STATE_VERSION {
+                    return Err(Error::config(format!(
+                        "state file {} has version {}, this luckee reads version {STATE_VERSION}",
+                        json_path.display(),
+                        state.version
+                    )));
+                }
+                if state.chain_id != chain_id {
+                    return Err(Error::config(format!(
+                        "state file {} is for chain-id '{}', not '{chain_id}'",
+                        json_path.display(),
+                        state.chain_id
+                    )));
+                }
+                (Some(bytes), state)
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => (None, DeploymentState::new(chain_id)),
+            Err(e) => return Err(Error::config(format!("cannot read state file {}: {e}", json_path.display()))),
+        };
+        Ok((StateStore { dir: dir.to_path_buf(), json_path, env_path, on_disk, _lock: lock }, state))
+    }
+
+    /// Path of the `.json` file.
+    pub fn json_path(&self) -> &Path {
+        &self.json_path
+    }
+
+    /// Whether a state file existed or has been written.
+    pub fn exists(&self) -> bool {
+        self.on_disk.is_some()
+    }
+
+    /// Writes `state` (and the `.env` file) atomically if it differs from what is on disk.
+    pub fn save(&mut self, state: &DeploymentState) -> Result<()> {
+        let bytes = state.to_bytes();
+        if self.on_disk.as_deref() == Some(bytes.as_slice()) {
+            return Ok(());
+        }
+        atomic_write(&self.dir, &self.json_path, &bytes)?;
+        atomic_write(&self.dir, &self.env_path, state.env_text().as_bytes())?;
+        self.on_disk = Some(bytes);
+        Ok(())
+    }
+}
+
+/// Writes `bytes` to `path` atomically: temp file in `dir`, fsync, rename, fsync `dir`.
+pub fn atomic_write(dir: &Path, path: &Path, bytes: &[u8]) -> Result<()> {
+    let fail = |e: std::io::Error| Error::config(format!("cannot write {}: {e}", path.display()));
+    let mut tmp = tempfile::Builder::new().prefix(".luckee-").suffix(".tmp").tempfile_in(dir).map_err(fail)?;
+    tmp.write_all(bytes).map_err(fail)?;
+    tmp.as_file().sync_all().map_err(fail)?;
+    tmp.persist(path).map_err(|e| fail(e.error))?;
+    File::open(dir).and_then(|d| d.sync_all()).map_err(fail)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> DeploymentState {
+        let mut s = DeploymentState::new("luckee-local");
+        s.codes.insert(
+            ContractKind::Incentive,
+            CodeRecord { checksum: "ab".repeat(32), code_id: 7, store_tx: Some("AA".into()), height: Some(5) },
+        );
+        s.contracts.insert(
+            ContractKind::Incentive,
+            ContractRecord {
+                address: "wasm1xyz".into(),
+                code_id: 7,
+                checksum: "ab".repeat(32),
+                store_tx: Some("AA".into()),
+                instantiate_tx: Some("BB".into()),
+                label: "Luckee Incentive v1.0".into(),
+                admin: "wasm1admin".into(),
+                height: Some(6),
+                salt: "luckee-v1/luckee_incentive".into(),
+            },
+        );
+        s.external.insert(ContractKind::Ft, "wasm1ft".into());
+        s
+    }
+
+    #[test]
+    fn roundtrip_env_and_no_rewrite_when_unchanged() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut store, state) = StateStore::open(dir.path(), "luckee-local", LockMode::Exclusive).unwrap();
+        assert_eq!(state, DeploymentState::new("luckee-local"));
+        assert!(!store.exists());
+        let s = sample();
+        store.save(&s).unwrap();
+        let json = dir.path().join("luckee-local.json");
+        let mtime = std::fs::metadata(&json).unwrap().modified().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        store.save(&s).unwrap();
+        assert_eq!(std::fs::metadata(&json).unwrap().modified().unwrap(), mtime);
+        drop(store);
+        let (_store, back) = StateStore::open(dir.path(), "luckee-local", LockMode::Shared).unwrap();
+        assert_eq!(back, s);
+        let env = std::fs::read_to_string(dir.path().join("luckee-local.env")).unwrap();
+        assert!(env.contains("LUCKY_INCENTIVE_CODE_ID=7\n"), "{env}");
+        assert!(env.contains("LUCKY_INCENTIVE_CONTRACT=wasm1xyz\n"));
+        assert!(env.contains("LUCKY_FT_CONTRACT=wasm1ft\n"));
+        assert!(!env.contains("DD_REGISTRY_CONTRACT"));
+        assert!(std::fs::read_dir(dir.path()).unwrap().all(|e| !e.unwrap().file_name().to_string_lossy().ends_with(".tmp")));
+    }
+
+    #[test]
+    fn second_exclusive_open_is_busy_and_shared_opens_coexist() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_a, _) = StateStore::open(dir.path(), "c", LockMode::Exclusive).unwrap();
+        let e = StateStore::open(dir.path(), "c", LockMode::Exclusive).unwrap_err();
+        assert_eq!(e.exit_code(), 5);
+        assert_eq!(StateStore::open(dir.path(), "c", LockMode::Shared).unwrap_err().exit_code(), 5);
+        let dir2 = tempfile::tempdir().unwrap();
+        let (_s1, _) = StateStore::open(dir2.path(), "c", LockMode::Shared).unwrap();
+        let (_s2, _) = StateStore::open(dir2.path(), "c", LockMode::Shared).unwrap();
+    }
+
+    #[test]
+    fn corrupt_or_foreign_state_is_refused_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let json = dir.path().join("c.json");
+        std::fs::write(&json, b"{ not json").unwrap();
+        let e = StateStore::open(dir.path(), "c", LockMode::Exclusive).unwrap_err();
+        assert_eq!(e.exit_code(), 2);
+        assert!(e.to_string().contains("corrupt"));
+        assert_eq!(std::fs::read(&json).unwrap(), b"{ not json");
+        let mut other = sample();
+        other.chain_id = "d".into();
+        std::fs::write(&json, serde_json::to_vec(&other).unwrap()).unwrap();
+        assert!(StateStore::open(dir.path(), "c", LockMode::Exclusive).unwrap_err().to_string().contains("chain-id"));
+        assert!(StateStore::open(dir.path(), "../x", LockMode::Exclusive).is_err());
+    }
+
+    #[test]
+    fn pending_roundtrips() {
+        let mut s = sample();
+        s.pending = Some(PendingTx {
+            tx_hash: "CC".into(),
+            tags: vec!["instantiate".into()],
+            recorded_at: 1,
+            uploads: vec![PendingUpload { msg_index: 0, contract: ContractKind::Ft, checksum: "00".into() }],
+            instantiates: vec![],
+        });
+        let back: DeploymentState = serde_json::from_slice(&s.to_bytes()).unwrap();
+        assert_eq!(back, s);
+        assert!(String::from_utf8(s.to_bytes()).unwrap().contains("\"mock_ft\""));
+    }
+}
