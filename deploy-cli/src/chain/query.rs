@@ -106,10 +106,11 @@ pub struct AbciAnswer {
 
 impl AbciAnswer {
     /// Whether the error means "no such thing": sdk `ErrKeyNotFound` (38, what gRPC NotFound
-    /// maps to), wasm `no such contract` (22) / `no such code` (28) / `not found` (8).
+    /// maps to), wasm `no such contract` (22) / `no such code` (28) / `not found` (8) — which
+    /// wasmd v0.61 reports through abci_query as sdk code 6 with that text in the log.
     pub fn is_not_found(&self) -> bool {
         matches!((self.codespace.as_str(), self.code), ("sdk", 38) | ("wasm", 8 | 22 | 28))
-            || (self.code != 0 && self.log.contains("not found"))
+            || (self.code != 0 && ["not found", "no such contract", "no such code"].iter().any(|m| self.log.contains(m)))
     }
 }
 
@@ -350,6 +351,8 @@ mod tests {
         assert!(a("sdk", 38, "rpc error: code = NotFound desc = account wasm1x not found").is_not_found());
         assert!(a("wasm", 22, "no such contract").is_not_found());
         assert!(a("wasm", 28, "no such code").is_not_found());
+        // What wasmd v0.61 really answers through abci_query for an unknown contract.
+        assert!(a("sdk", 6, "address wasm1pv27: no such contract: unknown request").is_not_found());
         assert!(!a("wasm", 5, "Error parsing into type").is_not_found());
         assert!(!a("", 0, "").is_not_found());
     }

@@ -291,13 +291,8 @@ impl ChainClient {
             .await?;
         let Some(r) = res else { return Ok(None) };
         let result = r.tx_result;
-        let msg_responses = if result.data.is_empty() {
-            vec![]
-        } else {
-            TxMsgData::decode(result.data.as_ref())
-                .map_err(|e| Error::chain(format!("tx {hash}: undecodable result data: {e}")))?
-                .msg_responses
-        };
+        let msg_responses = decode_msg_data(result.data.as_ref())
+            .map_err(|e| Error::chain(format!("tx {hash}: undecodable result data: {e}")))?;
         Ok(Some(TxOutcome {
             hash: hash.to_string(),
             height: r.height.value(),
@@ -345,6 +340,27 @@ impl ChainClient {
     }
 }
 
+/// Decodes a tx result's `data` (`TxMsgData`) into its `msg_responses`.
+///
+/// CometBFT 0.38 sends `data` base64-encoded in JSON, but tendermint-rpc 0.40 deserializes the
+/// field without decoding it, so the bytes are usually the base64 text: decode that first.
+pub fn decode_msg_data(data: &[u8]) -> std::result::Result<Vec<Any>, String> {
+    use base64::Engine;
+    if data.is_empty() {
+        return Ok(vec![]);
+    }
+    let decoded = base64::engine::general_purpose::STANDARD.decode(data).ok();
+    let candidates = decoded.iter().map(Vec::as_slice).chain(std::iter::once(data));
+    let mut last = String::new();
+    for bytes in candidates {
+        match TxMsgData::decode(bytes) {
+            Ok(d) => return Ok(d.msg_responses),
+            Err(e) => last = e.to_string(),
+        }
+    }
+    Err(last)
+}
+
 /// See [`ABORT_AFTER_BROADCAST_ENV`].
 fn test_abort_hook(tags: &[String], hash: &str) {
     if let Ok(v) = std::env::var(ABORT_AFTER_BROADCAST_ENV) {
@@ -359,6 +375,19 @@ fn test_abort_hook(tags: &[String], hash: &str) {
 mod tests {
     use super::*;
     use cosmrs::proto::cosmwasm::wasm::v1::MsgStoreCodeResponse;
+
+    #[test]
+    fn msg_data_decodes_raw_or_base64() {
+        use base64::Engine;
+        let resp = MsgStoreCodeResponse { code_id: 1, checksum: vec![2; 32] };
+        #[allow(deprecated)]
+        let data = TxMsgData { data: vec![], msg_responses: vec![to_any(&resp)] }.encode_to_vec();
+        let b64 = base64::engine::general_purpose::STANDARD.encode(&data);
+        assert_eq!(decode_msg_data(&data).unwrap().len(), 1);
+        assert_eq!(decode_msg_data(b64.as_bytes()).unwrap()[0].type_url, "/cosmwasm.wasm.v1.MsgStoreCodeResponse");
+        assert!(decode_msg_data(b"").unwrap().is_empty());
+        assert!(decode_msg_data(b"\xff\xff").is_err());
+    }
 
     #[test]
     fn hash_is_upper_hex_sha256() {

@@ -205,7 +205,7 @@ pub async fn resolve_pending(
         }
     };
     store.save(state)?;
-    tracing::warn!("{note}");
+    tracing::info!("{note}");
     Ok(vec![note])
 }
 

@@ -111,19 +111,19 @@ pub async fn run(ctx: &Context, only: &[ContractKind]) -> Result<()> {
     let mut to_store = Vec::new();
     for a in artifacts {
         let gz = a.gzipped();
-        let row = |code_id, status| CodeRow {
+        let row = |code_id, status, tx| CodeRow {
             contract: a.kind,
             checksum: a.checksum.clone(),
             code_id,
             status,
-            tx: None,
+            tx,
             size: a.wasm.len(),
             gzip_size: gz.len(),
         };
         if let Some(rec) = state.codes.get(&a.kind).filter(|r| r.checksum == a.checksum).cloned() {
             match client.code_info(rec.code_id).await? {
                 Some(ci) if ci.checksum == a.checksum => {
-                    report.codes.push(row(Some(rec.code_id), "exists"));
+                    report.codes.push(row(Some(rec.code_id), "exists", rec.store_tx.clone()));
                     continue;
                 }
                 _ => {
@@ -138,7 +138,7 @@ pub async fn run(ctx: &Context, only: &[ContractKind]) -> Result<()> {
             }
         }
         if let Some(ci) = client.find_code_by_checksum(&a.checksum, &sender).await? {
-            report.codes.push(row(Some(ci.code_id), "adopted"));
+            report.codes.push(row(Some(ci.code_id), "adopted", None));
             state.codes.insert(
                 a.kind,
                 CodeRecord { checksum: a.checksum.clone(), code_id: ci.code_id, store_tx: None, height: None },
