@@ -31,6 +31,7 @@ pub const MAX_ACTIVITY_ID_LEN: usize = 128;
 /// The seed instantiates with exactly `{"enabled":true,"emergency_paused":false}`; every other
 /// field is optional and takes its default.
 #[cw_serde]
+#[serde(deny_unknown_fields)]
 pub struct IncentiveConfig {
     /// Master switch. When false, user-facing state changes fail with `Disabled`.
     /// Default: true.
@@ -65,6 +66,7 @@ fn default_true() -> bool {
 /// burned, so rounding never favours the user. Both fields must be non-zero
 /// (`InvalidExchangeRate`).
 #[cw_serde]
+#[serde(deny_unknown_fields)]
 pub struct ExchangeRate {
     /// Number of points in one unit of the rate (denominator).
     pub points: Uint128,
@@ -84,6 +86,7 @@ impl Default for ExchangeRate {
 
 /// A reward rule: what one reported activity of this kind pays.
 #[cw_serde]
+#[serde(deny_unknown_fields)]
 pub struct RewardRule {
     /// Rule id, 1..=[`MAX_RULE_ID_LEN`] bytes, e.g. `"daily_checkin"`.
     pub id: String,
@@ -142,6 +145,7 @@ pub struct StatsCounters {
 
 /// An asset held by the incentive contract, for `emergency_withdraw`.
 #[cw_serde]
+#[serde(deny_unknown_fields)]
 pub enum WithdrawAsset {
     /// Native coin of `denom`, `amount` in its base units.
     Native { denom: String, amount: Uint128 },
@@ -152,6 +156,7 @@ pub enum WithdrawAsset {
 /// One item of [`ExecuteMsg::BatchDistribute`]; same meaning as the fields of
 /// [`ExecuteMsg::DistributeReward`].
 #[cw_serde]
+#[serde(deny_unknown_fields)]
 pub struct DistributeItem {
     pub recipient: String,
     pub rule_id: String,
@@ -171,6 +176,7 @@ pub struct DistributeItem {
 ///
 /// The incentive contract must be made the FT's minter for rewards and exchanges to mint.
 #[cw_serde]
+#[serde(deny_unknown_fields)]
 pub struct InstantiateMsg {
     /// Contract admin (all maintenance messages).
     pub admin: String,
@@ -195,6 +201,7 @@ pub struct InstantiateMsg {
 /// User-facing, blocked while paused (`Paused`) or disabled (`Disabled`): `distribute_reward`,
 /// `batch_distribute`, `mint_for_points`.
 #[cw_serde]
+#[serde(deny_unknown_fields)]
 pub enum ExecuteMsg {
     /// `{"emergency_pause":{"paused":true}}` — admin only; sets `config.emergency_paused`.
     EmergencyPause { paused: bool },
@@ -259,6 +266,7 @@ pub enum ExecuteMsg {
 /// to [`crate::DEFAULT_PAGE_LIMIT`] (capped at [`crate::MAX_PAGE_LIMIT`]).
 #[cw_serde]
 #[derive(QueryResponses)]
+#[serde(deny_unknown_fields)]
 pub enum QueryMsg {
     /// `{"get_config":{}}` — addresses, admin (and pending admin) and switches.
     #[returns(ConfigResponse)]
@@ -295,6 +303,7 @@ pub enum QueryMsg {
 /// Migrates the contract code. Refuses another contract name (`WrongContract`) and a
 /// downgrade (`CannotDowngrade`).
 #[cw_serde]
+#[serde(deny_unknown_fields)]
 pub struct MigrateMsg {}
 
 // ---------------------------------------------------------------------------------------------
@@ -387,6 +396,15 @@ mod tests {
             from_json::<ExecuteMsg>(r#"{"emergency_pause":{"paused":true}}"#).unwrap(),
             ExecuteMsg::EmergencyPause { paused: true }
         );
+    }
+
+    #[test]
+    fn unknown_fields_are_refused_in_inputs() {
+        let typo =
+            r#"{"admin":"a","ft_contract":"f","registry_contract":"r","config":{"enabeld":true}}"#;
+        assert!(from_json::<InstantiateMsg>(typo).is_err());
+        assert!(from_json::<ExecuteMsg>(r#"{"emergency_pause":{"paused":true,"x":1}}"#).is_err());
+        assert!(from_json::<QueryMsg>(r#"{"get_rules":{"limt":5}}"#).is_err());
     }
 
     #[test]

@@ -10,6 +10,9 @@
 //!
 //! All amounts of FT are in base units (`Uint128`, 6 decimals for LUCKY: `1_000_000` = 1 LUCKY).
 //! Points are plain integer counts, also carried as `Uint128` (JSON strings).
+//!
+//! Input types (messages and what they carry) reject unknown fields, so a typo such as
+//! `"enabeld"` fails loudly instead of silently taking a default. Responses accept them.
 
 pub mod ft;
 pub mod incentive;

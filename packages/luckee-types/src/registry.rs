@@ -11,6 +11,7 @@ use cosmwasm_std::Addr;
 /// {"admin":"<addr>","members":["<addr>", "..."]}
 /// ```
 #[cw_serde]
+#[serde(deny_unknown_fields)]
 pub struct InstantiateMsg {
     /// Registry admin; defaults to the instantiating sender.
     pub admin: Option<String>,
@@ -22,6 +23,7 @@ pub struct InstantiateMsg {
 /// State-changing messages. All are admin only, except [`ExecuteMsg::AcceptAdmin`] which only
 /// the proposed admin may send. A non-admin gets `Unauthorized`.
 #[cw_serde]
+#[serde(deny_unknown_fields)]
 pub enum ExecuteMsg {
     /// Registers one member. Registering an existing member is a no-op (`added = 0`).
     Register { address: String },
@@ -44,6 +46,7 @@ pub const MAX_BATCH: usize = 500;
 /// Queries.
 #[cw_serde]
 #[derive(QueryResponses)]
+#[serde(deny_unknown_fields)]
 pub enum QueryMsg {
     /// `{"is_registered":{"address":"<addr>"}}` — whether `address` is a member.
     #[returns(IsRegisteredResponse)]
@@ -62,6 +65,7 @@ pub enum QueryMsg {
 
 /// Migrates the registry code (refuses another contract name or a downgrade).
 #[cw_serde]
+#[serde(deny_unknown_fields)]
 pub struct MigrateMsg {}
 
 /// Response of [`QueryMsg::IsRegistered`].
