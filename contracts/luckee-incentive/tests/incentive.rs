@@ -465,17 +465,7 @@ fn mint_for_points_rounds_down_and_checks_balance() {
     let mut suite = Suite::new();
     let reporter = suite.reporter.clone();
     // 3 points buy 2 base units.
-    suite
-        .admin_exec(&ExecuteMsg::UpdateConfig {
-            enabled: None,
-            ft_contract: None,
-            registry_contract: None,
-            exchange_rate: Some(ExchangeRate {
-                points: Uint128::new(3),
-                amount: Uint128::new(2),
-            }),
-        })
-        .unwrap();
+    suite.set_rate(3, 2);
     suite
         .distribute(&reporter, "bob", POINTS_ONLY, "p")
         .unwrap(); // 7 points
@@ -608,13 +598,8 @@ fn disabled_contract_blocks_user_operations_until_enabled() {
     suite
         .distribute(&reporter, "alice", CHECKIN, "before")
         .unwrap();
-    let disable = |enabled| ExecuteMsg::UpdateConfig {
-        enabled: Some(enabled),
-        ft_contract: None,
-        registry_contract: None,
-        exchange_rate: None,
-    };
-    suite.admin_exec(&disable(false)).unwrap();
+    suite.set_enabled(false);
+    assert!(!suite.config().config.enabled);
     for (sender, msg) in user_operations(&suite) {
         assert_eq!(
             suite.exec(&sender, &msg).unwrap_err(),
@@ -622,7 +607,7 @@ fn disabled_contract_blocks_user_operations_until_enabled() {
             "{msg:?}"
         );
     }
-    suite.admin_exec(&disable(true)).unwrap();
+    suite.set_enabled(true);
     for (sender, msg) in user_operations(&suite) {
         suite.exec(&sender, &msg).unwrap();
     }

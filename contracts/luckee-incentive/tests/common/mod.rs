@@ -6,8 +6,8 @@
 use cosmwasm_std::{Addr, Empty, Uint128};
 use cw_multi_test::{App, AppResponse, Contract, ContractWrapper, Executor};
 use luckee_incentive::msg::{
-    ConfigResponse, ExecuteMsg, IncentiveConfig, InstantiateMsg, PointsResponse, QueryMsg,
-    RewardRule, StatsResponse,
+    ConfigResponse, ExchangeRate, ExecuteMsg, IncentiveConfig, InstantiateMsg, PointsResponse,
+    QueryMsg, RewardRule, StatsResponse,
 };
 use luckee_incentive::ContractError;
 use luckee_types::ft;
@@ -189,6 +189,32 @@ impl Suite {
     pub fn admin_exec(&mut self, msg: &ExecuteMsg) -> Result<AppResponse, ContractError> {
         let admin = self.admin.clone();
         self.exec(&admin, msg)
+    }
+
+    /// Admin `update_config` of the exchange rate only: `points` points buy `amount` base units.
+    pub fn set_rate(&mut self, points: u128, amount: u128) {
+        let rate = ExchangeRate {
+            points: Uint128::new(points),
+            amount: Uint128::new(amount),
+        };
+        self.admin_exec(&ExecuteMsg::UpdateConfig {
+            enabled: None,
+            ft_contract: None,
+            registry_contract: None,
+            exchange_rate: Some(rate),
+        })
+        .unwrap();
+    }
+
+    /// Admin `update_config` of the `enabled` switch only.
+    pub fn set_enabled(&mut self, enabled: bool) {
+        self.admin_exec(&ExecuteMsg::UpdateConfig {
+            enabled: Some(enabled),
+            ft_contract: None,
+            registry_contract: None,
+            exchange_rate: None,
+        })
+        .unwrap();
     }
 
     /// `distribute_reward` by `reporter` to the member called `recipient`.
