@@ -185,6 +185,7 @@ pub enum LockMode {
 #[derive(Debug)]
 pub struct StateStore {
     dir: PathBuf,
+    chain_id: String,
     json_path: PathBuf,
     env_path: PathBuf,
     on_disk: Option<Vec<u8>>,
@@ -246,7 +247,7 @@ impl StateStore {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => (None, DeploymentState::new(chain_id)),
             Err(e) => return Err(Error::config(format!("cannot read state file {}: {e}", json_path.display()))),
         };
-        Ok((StateStore { dir: dir.to_path_buf(), json_path, env_path, on_disk, _lock: lock }, state))
+        Ok((StateStore { dir: dir.to_path_buf(), chain_id: chain_id.to_string(), json_path, env_path, on_disk, _lock: lock }, state))
     }
 
     /// Path of the `.json` file.
@@ -259,10 +260,13 @@ impl StateStore {
         self.on_disk.is_some()
     }
 
-    /// Writes `state` (and the `.env` file) atomically if it differs from what is on disk.
+    /// Writes `state` (and the `.env` file) atomically if it differs from what is on disk. An
+    /// empty state is not written where no file existed (a failed first run leaves no file).
     pub fn save(&mut self, state: &DeploymentState) -> Result<()> {
         let bytes = state.to_bytes();
-        if self.on_disk.as_deref() == Some(bytes.as_slice()) {
+        if self.on_disk.as_deref() == Some(bytes.as_slice())
+            || (self.on_disk.is_none() && *state == DeploymentState::new(&self.chain_id))
+        {
             return Ok(());
         }
         atomic_write(&self.dir, &self.json_path, &bytes)?;
@@ -317,6 +321,8 @@ mod tests {
         let (mut store, state) = StateStore::open(dir.path(), "luckee-local", LockMode::Exclusive).unwrap();
         assert_eq!(state, DeploymentState::new("luckee-local"));
         assert!(!store.exists());
+        store.save(&state).unwrap();
+        assert!(!dir.path().join("luckee-local.json").exists(), "empty state is not written");
         let s = sample();
         store.save(&s).unwrap();
         let json = dir.path().join("luckee-local.json");

@@ -183,9 +183,11 @@ impl ChainClient {
                 }
             }
         }
+        let tried: Vec<&str> = self.endpoints.iter().map(|(u, _)| u.as_str()).collect();
         Err(Error::network(format!(
-            "{what}: node not reachable after {} attempts (last error: {last}); check --node / is the node up?",
-            self.retry.attempts.max(1)
+            "{what}: node not reachable after {} attempts at {} (last error: {last}); check --node / is the node up?",
+            self.retry.attempts.max(1),
+            tried.join(", ")
         )))
     }
 

@@ -65,6 +65,13 @@ pub struct CodeInfo {
     pub permitted: Vec<String>,
 }
 
+impl CodeInfo {
+    fn new(code_id: u64, creator: String, checksum: &[u8], perm: Option<wasm::AccessConfig>) -> CodeInfo {
+        let perm = perm.unwrap_or_default();
+        CodeInfo { code_id, creator, checksum: hex::encode(checksum), permission: perm.permission, permitted: perm.addresses }
+    }
+}
+
 /// wasmd ≥ 0.55 `QueryCodeInfoRequest` (not in cosmos-sdk-proto 0.27's wasmd protos).
 #[derive(Clone, PartialEq, prost::Message)]
 pub struct QueryCodeInfoRequest {
@@ -237,6 +244,18 @@ impl ChainClient {
         Ok(StatePage { entries: resp.models.into_iter().map(|m| (m.key, m.value)).collect(), next_key })
     }
 
+    /// Every contract instantiated by `creator` (`/cosmwasm.wasm.v1.Query/ContractsByCreator`),
+    /// oldest first.
+    pub async fn contracts_by_creator(&self, creator: &str) -> Result<Vec<String>> {
+        all_pages(|key| async move {
+            let req = wasm::QueryContractsByCreatorRequest { creator_address: creator.into(), pagination: Some(page(key)) };
+            let resp: Option<wasm::QueryContractsByCreatorResponse> =
+                self.grpc_query("/cosmwasm.wasm.v1.Query/ContractsByCreator", &req, None).await?;
+            Ok(resp.map(|r| (r.contract_addresses, next_key(r.pagination))).unwrap_or_default())
+        })
+        .await
+    }
+
     /// Contract metadata; `None` if no contract has this address.
     pub async fn contract_info(&self, address: &str) -> Result<Option<ContractInfo>> {
         let req = wasm::QueryContractInfoRequest { address: address.into() };
@@ -259,16 +278,7 @@ impl ChainClient {
     pub async fn code_info(&self, code_id: u64) -> Result<Option<CodeInfo>> {
         let resp: Option<QueryCodeInfoResponse> =
             self.grpc_query("/cosmwasm.wasm.v1.Query/CodeInfo", &QueryCodeInfoRequest { code_id }, None).await?;
-        Ok(resp.filter(|r| r.code_id != 0).map(|r| {
-            let perm = r.instantiate_permission.unwrap_or_default();
-            CodeInfo {
-                code_id: r.code_id,
-                creator: r.creator,
-                checksum: hex::encode(r.checksum),
-                permission: perm.permission,
-                permitted: perm.addresses,
-            }
-        }))
+        Ok(resp.filter(|r| r.code_id != 0).map(|r| CodeInfo::new(r.code_id, r.creator, &r.checksum, r.instantiate_permission)))
     }
 
     /// The wasm bytes of a code (`/cosmwasm.wasm.v1.Query/Code`), uncompressed.
@@ -278,43 +288,67 @@ impl ChainClient {
         resp.map(|r| r.data).ok_or_else(|| Error::chain(format!("no code with id {code_id}")))
     }
 
+    /// Every code stored on the chain (`/cosmwasm.wasm.v1.Query/Codes`, all pages), by code id.
+    pub async fn all_codes(&self) -> Result<Vec<CodeInfo>> {
+        all_pages(|key| async move {
+            let req = wasm::QueryCodesRequest { pagination: Some(page(key)) };
+            let resp: Option<wasm::QueryCodesResponse> = self.grpc_query("/cosmwasm.wasm.v1.Query/Codes", &req, None).await?;
+            Ok(resp
+                .map(|r| {
+                    let infos = r
+                        .code_infos
+                        .into_iter()
+                        .map(|c| CodeInfo::new(c.code_id, c.creator, &c.data_hash, c.instantiate_permission))
+                        .collect();
+                    (infos, next_key(r.pagination))
+                })
+                .unwrap_or_default())
+        })
+        .await
+    }
+
     /// Newest code on the chain whose checksum is `checksum` (hex) and that `address` may
-    /// instantiate, scanning `/cosmwasm.wasm.v1.Query/Codes` newest first.
+    /// instantiate (its creator, or permission Everybody / AnyOfAddresses listing it).
     pub async fn find_code_by_checksum(&self, checksum: &str, address: &str) -> Result<Option<CodeInfo>> {
-        let mut key = Vec::new();
-        loop {
-            let req = wasm::QueryCodesRequest {
-                pagination: Some(PageRequest { key: key.clone(), limit: 100, reverse: true, ..Default::default() }),
-            };
-            let Some(resp): Option<wasm::QueryCodesResponse> =
-                self.grpc_query("/cosmwasm.wasm.v1.Query/Codes", &req, None).await?
-            else {
-                return Ok(None);
-            };
-            for c in resp.code_infos {
-                if hex::encode(&c.data_hash) != checksum {
-                    continue;
-                }
-                let perm = c.instantiate_permission.unwrap_or_default();
-                let allowed = c.creator == address
-                    || perm.permission == wasm::AccessType::Everybody as i32
-                    || (perm.permission == wasm::AccessType::AnyOfAddresses as i32
-                        && perm.addresses.iter().any(|a| a == address));
-                if allowed {
-                    return Ok(Some(CodeInfo {
-                        code_id: c.code_id,
-                        creator: c.creator,
-                        checksum: hex::encode(c.data_hash),
-                        permission: perm.permission,
-                        permitted: perm.addresses,
-                    }));
-                }
-            }
-            match resp.pagination.map(|p| p.next_key).filter(|k| !k.is_empty()) {
-                Some(next) => key = next,
-                None => return Ok(None),
-            }
+        Ok(self
+            .all_codes()
+            .await?
+            .into_iter()
+            .filter(|c| c.checksum == checksum)
+            .filter(|c| {
+                c.creator == address
+                    || c.permission == wasm::AccessType::Everybody as i32
+                    || (c.permission == wasm::AccessType::AnyOfAddresses as i32 && c.permitted.iter().any(|a| a == address))
+            })
+            .max_by_key(|c| c.code_id))
+    }
+}
+
+/// A page request of 100 entries from `key` (empty = first page).
+fn page(key: Vec<u8>) -> PageRequest {
+    PageRequest { key, limit: 100, ..Default::default() }
+}
+
+/// The next page's key; empty on the last page.
+fn next_key(p: Option<cosmrs::proto::cosmos::base::query::v1beta1::PageResponse>) -> Vec<u8> {
+    p.map(|p| p.next_key).unwrap_or_default()
+}
+
+/// Collects every page: `fetch(key)` returns one page's items and the next key (empty = done).
+async fn all_pages<T, F, Fut>(mut fetch: F) -> Result<Vec<T>>
+where
+    F: FnMut(Vec<u8>) -> Fut,
+    Fut: std::future::Future<Output = Result<(Vec<T>, Vec<u8>)>>,
+{
+    let mut out = Vec::new();
+    let mut key = Vec::new();
+    loop {
+        let (items, next) = fetch(key).await?;
+        out.extend(items);
+        if next.is_empty() {
+            return Ok(out);
         }
+        key = next;
     }
 }
 

@@ -176,7 +176,10 @@ impl ChainClient {
     /// Simulates `req` signed by `signer` (`/cosmos.tx.v1beta1.Service/Simulate`) and returns
     /// gas used, gas limit and fee. Errors: exit 3 with the chain's log if it would fail.
     pub async fn estimate(&self, signer: &Signer, acct: AccountInfo, req: &TxRequest) -> Result<GasEstimate> {
-        let draft = self.sign(signer, acct, req, 0, 0)?;
+        // A non-zero placeholder fee, so that simulation runs (and charges gas for) the fee
+        // deduction the real tx will do; with a zero fee it is skipped and the estimate is
+        // ~20k gas short.
+        let draft = self.sign(signer, acct, req, 0, 1)?;
         #[allow(deprecated)]
         let sim = SimulateRequest { tx: None, tx_bytes: draft.bytes };
         let a = self.abci_query_raw("/cosmos.tx.v1beta1.Service/Simulate", sim.encode_to_vec(), None).await?;
