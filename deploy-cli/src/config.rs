@@ -532,6 +532,17 @@ mod tests {
     }
 
     #[test]
+    fn shipped_example_config_is_valid() {
+        let cfg = ConfigFile::parse(include_str!("../../luckee.toml.example")).unwrap();
+        for name in ["local", "testnet"] {
+            let net = cfg.network(name, &NetworkOverrides::default()).unwrap();
+            cfg.deploy.validate(&net).unwrap();
+        }
+        assert_eq!(cfg.network("local", &NetworkOverrides::default()).unwrap().chain_id, Network::local().chain_id);
+        assert_eq!(cfg.deploy.incentive.rules.len(), 1);
+    }
+
+    #[test]
     fn unknown_fields_and_missing_chain_id_are_errors() {
         assert!(ConfigFile::parse("[networks.x]\nchainid = \"a\"").is_err());
         let cfg = ConfigFile::parse("[networks.x]\nrpc = [\"http://h:1\"]").unwrap();

@@ -30,6 +30,9 @@ fn network_and_chain_problems() {
     let r = refused(&w, &["deploy", "verify", "--node", "http://127.0.0.1:1"], &[], exit::NETWORK, "node not reachable");
     assert!(r.stderr().contains("127.0.0.1:1"));
     refused(&w, &["deploy", "upload", "--node", "http://127.0.0.1:1,http://127.0.0.1:2"], &[], exit::NETWORK, "127.0.0.1:2");
+    // Failover: a dead first endpoint, then the devnet.
+    let nodes = format!("http://127.0.0.1:1,{}", support::devnet().node);
+    w.luckee(&["deploy", "verify", "--node", &nodes]).ok();
     refused(&w, &["deploy", "upload", "--network", "nowhere"], &[], exit::USAGE, "unknown network 'nowhere'");
     refused(&w, &["deploy", "upload", "--gas-prices", "cheap"], &[], exit::USAGE, "gas price");
     refused(&w, &["deploy", "nonsense"], &[], exit::USAGE, "unrecognized subcommand");
