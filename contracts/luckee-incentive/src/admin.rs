@@ -2,11 +2,10 @@
 //! can always repair and resume the contract.
 
 use cosmwasm_std::{
-    to_json_binary, Addr, BankMsg, Coin, CosmosMsg, Deps, DepsMut, Env, MessageInfo, Response,
-    Storage, Uint128, WasmMsg,
+    Addr, BankMsg, Coin, CosmosMsg, Deps, DepsMut, Env, MessageInfo, Response, Storage, Uint128,
 };
-use cw20::Cw20ExecuteMsg;
 
+use crate::cw20_msg::Cw20Msg;
 use crate::error::ContractError;
 use crate::msg::{ExchangeRate, RegisteredContract, RewardRule, WithdrawAsset, MAX_RULE_ID_LEN};
 use crate::state::{Config, CONFIG, PENDING_ADMIN, REPORTERS, RULES};
@@ -198,17 +197,12 @@ pub fn emergency_withdraw(
         ),
         WithdrawAsset::Cw20 { contract, amount } => {
             let contract = deps.api.addr_validate(&contract)?;
-            let transfer = Cw20ExecuteMsg::Transfer {
+            let transfer = Cw20Msg::Transfer {
                 recipient: recipient.to_string(),
                 amount,
             };
             (
-                WasmMsg::Execute {
-                    contract_addr: contract.to_string(),
-                    msg: to_json_binary(&transfer)?,
-                    funds: vec![],
-                }
-                .into(),
+                transfer.call(&contract)?.into(),
                 contract.into_string(),
                 amount,
             )

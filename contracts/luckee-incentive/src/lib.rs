@@ -12,6 +12,7 @@
 
 pub mod admin;
 pub mod contract;
+pub mod cw20_msg;
 pub mod error;
 pub mod msg;
 pub mod query;

@@ -9,13 +9,12 @@
 //! * `mint_for_points`: reads config, points, stats; writes points, stats; one mint.
 
 use cosmwasm_std::{
-    to_json_binary, Addr, Deps, DepsMut, Empty, Env, Event, MessageInfo, Response, Storage,
-    Uint128, WasmMsg,
+    Addr, Deps, DepsMut, Empty, Env, Event, MessageInfo, Response, Storage, Uint128, WasmMsg,
 };
-use cw20::Cw20ExecuteMsg;
 use luckee_types::registry::{IsRegisteredResponse, QueryMsg as RegistryQueryMsg};
 use luckee_types::utc_day;
 
+use crate::cw20_msg::Cw20Msg;
 use crate::error::ContractError;
 use crate::msg::{DistributeItem, RewardRule, MAX_ACTIVITY_ID_LEN, MAX_BATCH_SIZE};
 use crate::state::{
@@ -156,14 +155,11 @@ fn add_points(storage: &mut dyn Storage, who: &Addr, points: Uint128) -> Result<
 }
 
 fn mint_msg(config: &Config, recipient: &Addr, amount: Uint128) -> Result<WasmMsg, ContractError> {
-    Ok(WasmMsg::Execute {
-        contract_addr: config.ft_contract.to_string(),
-        msg: to_json_binary(&Cw20ExecuteMsg::Mint {
-            recipient: recipient.to_string(),
-            amount,
-        })?,
-        funds: vec![],
-    })
+    let mint = Cw20Msg::Mint {
+        recipient: recipient.to_string(),
+        amount,
+    };
+    Ok(mint.call(&config.ft_contract)?)
 }
 
 /// `distribute_reward`: pays one activity or fails (see `ExecuteMsg::DistributeReward`).
@@ -324,9 +320,12 @@ pub fn mint_for_points(
         return Err(ContractError::ZeroAmount);
     }
     let rate = &config.settings.exchange_rate;
+    // Plain u128 arithmetic (no 256-bit intermediate): overflows only past 2^128.
     let amount = points
-        .checked_multiply_ratio(rate.amount, rate.points)
-        .map_err(|_| ContractError::ExchangeOverflow)?;
+        .u128()
+        .checked_mul(rate.amount.u128())
+        .map(|n| Uint128::new(n / rate.points.u128()))
+        .ok_or(ContractError::ExchangeOverflow)?;
     if amount.is_zero() {
         return Err(ContractError::ExchangeAmountTooSmall { points });
     }

@@ -499,6 +499,21 @@ fn mint_for_points_rounds_down_and_checks_balance() {
     assert_eq!(suite.balance("bob"), 4);
 }
 
+#[test]
+fn mint_for_points_refuses_an_overflowing_exchange() {
+    let mut suite = Suite::new();
+    let reporter = suite.reporter.clone();
+    suite.set_rate(1, u128::MAX);
+    suite
+        .distribute(&reporter, "bob", POINTS_ONLY, "p")
+        .unwrap(); // 7 points
+    assert_eq!(
+        suite.mint_for_points("bob", 2).unwrap_err(),
+        ContractError::ExchangeOverflow
+    );
+    assert_eq!(suite.points("bob"), 7);
+}
+
 // ------------------------------------------------------------------------------------------
 // Pause and enabled switch
 // ------------------------------------------------------------------------------------------

@@ -253,7 +253,8 @@ pub enum ExecuteMsg {
     BatchDistribute { items: Vec<DistributeItem> },
     /// Exchanges `points` of the sender's points for FT at `config.exchange_rate`, rounding
     /// down. Errors: `Paused`, `Disabled`, `ZeroAmount`, `InsufficientPoints`,
-    /// `ExchangeAmountTooSmall` (the points would buy 0 base units).
+    /// `ExchangeAmountTooSmall` (the points would buy 0 base units), `ExchangeOverflow`
+    /// (`points * rate.amount` exceeds 2^128).
     MintForPoints { points: Uint128 },
     /// Admin only. Sends native coins or cw20 tokens held by this contract to `recipient`.
     EmergencyWithdraw {
