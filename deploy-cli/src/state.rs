@@ -189,6 +189,7 @@ pub struct StateStore {
     json_path: PathBuf,
     env_path: PathBuf,
     on_disk: Option<Vec<u8>>,
+    existed: bool,
     _lock: File,
 }
 
@@ -247,7 +248,7 @@ impl StateStore {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => (None, DeploymentState::new(chain_id)),
             Err(e) => return Err(Error::config(format!("cannot read state file {}: {e}", json_path.display()))),
         };
-        Ok((StateStore { dir: dir.to_path_buf(), chain_id: chain_id.to_string(), json_path, env_path, on_disk, _lock: lock }, state))
+        Ok((StateStore { dir: dir.to_path_buf(), chain_id: chain_id.to_string(), json_path, env_path, existed: on_disk.is_some(), on_disk, _lock: lock }, state))
     }
 
     /// Path of the `.json` file.
@@ -261,12 +262,19 @@ impl StateStore {
     }
 
     /// Writes `state` (and the `.env` file) atomically if it differs from what is on disk. An
-    /// empty state is not written where no file existed (a failed first run leaves no file).
+    /// empty state is not written where no file existed when the run began (a failed first
+    /// run leaves no file: one it created meanwhile is removed again).
     pub fn save(&mut self, state: &DeploymentState) -> Result<()> {
         let bytes = state.to_bytes();
-        if self.on_disk.as_deref() == Some(bytes.as_slice())
-            || (self.on_disk.is_none() && *state == DeploymentState::new(&self.chain_id))
-        {
+        if self.on_disk.as_deref() == Some(bytes.as_slice()) {
+            return Ok(());
+        }
+        if !self.existed && *state == DeploymentState::new(&self.chain_id) {
+            if self.on_disk.take().is_some() {
+                for p in [&self.json_path, &self.env_path] {
+                    std::fs::remove_file(p).map_err(|e| Error::config(format!("cannot remove {}: {e}", p.display())))?;
+                }
+            }
             return Ok(());
         }
         atomic_write(&self.dir, &self.json_path, &bytes)?;
@@ -323,6 +331,19 @@ mod tests {
         assert!(!store.exists());
         store.save(&state).unwrap();
         assert!(!dir.path().join("luckee-local.json").exists(), "empty state is not written");
+        let mut pending = state.clone();
+        pending.pending = Some(PendingTx {
+            tx_hash: "AB".into(),
+            tags: vec![],
+            recorded_at: 0,
+            uploads: vec![],
+            instantiates: vec![],
+        });
+        store.save(&pending).unwrap();
+        assert!(dir.path().join("luckee-local.json").exists());
+        store.save(&state).unwrap();
+        assert!(!dir.path().join("luckee-local.json").exists(), "back to no file");
+        assert!(!dir.path().join("luckee-local.env").exists());
         let s = sample();
         store.save(&s).unwrap();
         let json = dir.path().join("luckee-local.json");

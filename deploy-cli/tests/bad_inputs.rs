@@ -106,3 +106,23 @@ fn concurrent_run_is_busy() {
     fs4::fs_std::FileExt::unlock(&lock).unwrap();
     w.luckee(&["deploy", "verify"]).ok();
 }
+
+#[test]
+fn rejected_or_failing_txs_leave_the_state_file_as_it_was() {
+    let w = deployed();
+    w.write_config("[deploy.incentive]\nrules = [{ id = \"late_rule\", reward = \"1\", points = \"1\" }]\n");
+    // Below the node's minimum gas price: CheckTx rejects it (insufficient fee).
+    let r = refused(&w, &["deploy", "instantiate", "--gas-prices", "0.0001ustake"], &[], exit::TX_FAILED, "rejected by CheckTx");
+    assert!(r.stderr().contains("insufficient fee"), "{}", r.stderr());
+    // The contract refuses the message: simulation fails, nothing is broadcast.
+    w.write_config("[deploy.incentive]\nrules = [{ id = \"\", reward = \"1\", points = \"1\" }]\n");
+    refused(&w, &["deploy", "instantiate"], &[], exit::TX_FAILED, "simulation failed");
+    // A first run whose tx is rejected leaves no state file behind.
+    let fresh = Workdir::with_artifacts(true);
+    refused(&fresh, &["deploy", "upload", "--gas-prices", "0.0001ustake"], &[], exit::TX_FAILED, "rejected by CheckTx");
+    assert!(fresh.state_bytes().is_none());
+    // And the plan change itself then goes through.
+    w.write_config("[deploy.incentive]\nrules = [{ id = \"late_rule\", reward = \"1\", points = \"1\" }]\n");
+    let out = w.luckee(&["deploy", "instantiate", "-o", "json"]).ok().json();
+    assert_eq!(out["actions"][0], "update_rules upsert [late_rule]");
+}

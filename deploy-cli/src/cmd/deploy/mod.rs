@@ -125,14 +125,27 @@ pub async fn send_recorded(
     instantiates: Vec<PendingInstantiate>,
 ) -> Result<TxOutcome> {
     let mut pending = PendingTx { tx_hash: String::new(), tags: req.tags.clone(), recorded_at: 0, uploads, instantiates };
-    let outcome = client
+    let sent = client
         .send(signer, req, &mut |signed| {
             pending.tx_hash = signed.hash.clone();
             pending.recorded_at = now_secs();
             state.pending = Some(pending.clone());
             store.save(state)
         })
-        .await?;
+        .await;
+    let outcome = match sent {
+        Ok(o) => o,
+        // Rejected by CheckTx, failed simulation or failed in its block: nothing is in flight,
+        // so the state file goes back to what it was. A network fault keeps the pending hash:
+        // the tx may still land, and the next run looks it up.
+        Err(e) if !matches!(e, Error::Network(_)) => {
+            if state.pending.take().is_some() {
+                store.save(state)?;
+            }
+            return Err(e);
+        }
+        Err(e) => return Err(e),
+    };
     apply_outcome(state, &pending, &outcome)?;
     store.save(state)?;
     Ok(outcome)
