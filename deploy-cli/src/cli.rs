@@ -13,15 +13,17 @@ use crate::ui::OutputFormat;
 #[command(name = "luckee", version, about, long_about = None, after_help = EXIT_CODES_HELP)]
 pub struct Cli {
     #[command(flatten)]
+    /// Flags accepted by every subcommand.
     pub global: GlobalArgs,
     #[command(subcommand)]
+    /// The subcommand.
     pub command: Command,
 }
 
 /// Flags accepted by every subcommand.
 #[derive(Debug, Clone, Args)]
 pub struct GlobalArgs {
-    /// Config file (TOML: [networks.NAME] and [deploy]); default ./luckee.toml if present.
+    /// Config file (TOML with networks.NAME and deploy tables); default ./luckee.toml if present.
     #[arg(long, global = true, env = "LUCKEE_CONFIG", value_name = "PATH")]
     pub config: Option<PathBuf>,
     /// Network from the config file, or the built-in `local` (ci/devnet).
@@ -65,6 +67,7 @@ pub enum Command {
     /// Upload, instantiate and verify the contracts (replaces the seed's deploy scripts).
     Deploy {
         #[command(subcommand)]
+        /// Which deploy step.
         command: DeployCommand,
     },
 }

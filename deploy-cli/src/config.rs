@@ -163,11 +163,17 @@ pub struct NetworkOverrides {
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct NetworkFile {
+    /// Chain-id the node must report.
     pub chain_id: Option<String>,
+    /// CometBFT RPC endpoints, in failover order.
     pub rpc: Option<Vec<String>>,
+    /// Bech32 prefix of addresses.
     pub bech32_prefix: Option<String>,
+    /// Gas price with fee denom, e.g. `0.025ustake`.
     pub gas_prices: Option<String>,
+    /// Simulated gas × this = gas limit.
     pub gas_adjustment: Option<f64>,
+    /// Seconds to wait for inclusion of a broadcast tx.
     pub tx_timeout_secs: Option<u64>,
 }
 
@@ -215,8 +221,10 @@ impl Default for IncentivePlan {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ReporterPlan {
+    /// Bech32 address of the reporter.
     pub address: String,
     #[serde(default)]
+    /// Label stored with the registration.
     pub label: Option<String>,
 }
 
@@ -226,9 +234,13 @@ pub struct ReporterPlan {
 pub struct FtPlan {
     /// Use this deployed cw20 instead of instantiating `mock_ft`.
     pub existing: Option<String>,
+    /// Contract label of the mock.
     pub label: String,
+    /// cw20 token name.
     pub name: String,
+    /// cw20 symbol (3-12 letters).
     pub symbol: String,
+    /// Decimals of the token (6 for LUCKY).
     pub decimals: u8,
     /// Mint cap in base units; default: none.
     pub cap: Option<Uint128>,
@@ -259,6 +271,7 @@ impl Default for FtPlan {
 pub struct RegistryPlan {
     /// Use this deployed registry instead of instantiating `mock_registry`.
     pub existing: Option<String>,
+    /// Contract label of the mock.
     pub label: String,
     /// Members registered (idempotently) in our mock registry.
     pub members: Vec<String>,
@@ -293,8 +306,11 @@ pub struct Plan {
     /// Salt prefix of the instantiate2 addresses (`<salt>/<contract>`); change it to deploy a
     /// second, independent set from the same key.
     pub salt: String,
+    /// The incentive contract.
     pub incentive: IncentivePlan,
+    /// The LUCKY token.
     pub ft: FtPlan,
+    /// The member registry.
     pub registry: RegistryPlan,
 }
 
@@ -338,7 +354,9 @@ impl Plan {
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct ConfigFile {
+    /// `[networks.NAME]` tables.
     pub networks: BTreeMap<String, NetworkFile>,
+    /// The `[deploy]` plan.
     pub deploy: Plan,
 }
 

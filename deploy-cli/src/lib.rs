@@ -9,6 +9,8 @@
 //! * [`cmd`] — one module per subcommand; [`ui`] — output format and spinner;
 //! * [`error`] — typed errors and the documented exit codes.
 
+#![warn(missing_docs)]
+
 pub mod artifacts;
 pub mod chain;
 pub mod cli;

@@ -66,7 +66,9 @@ pub struct ContractRecord {
 pub struct PendingUpload {
     /// Index of the message in the tx.
     pub msg_index: usize,
+    /// Which contract.
     pub contract: ContractKind,
+    /// sha256 of the uncompressed wasm being stored, lower-case hex.
     pub checksum: String,
 }
 
@@ -75,13 +77,21 @@ pub struct PendingUpload {
 pub struct PendingInstantiate {
     /// Index of the message in the tx.
     pub msg_index: usize,
+    /// Which contract.
     pub contract: ContractKind,
+    /// The predicted instantiate2 address.
     pub address: String,
+    /// Code id instantiated.
     pub code_id: u64,
+    /// sha256 of that code, lower-case hex.
     pub checksum: String,
+    /// Store tx of that code.
     pub store_tx: Option<String>,
+    /// Label given.
     pub label: String,
+    /// Contract (migration) admin.
     pub admin: String,
+    /// instantiate2 salt (UTF-8).
     pub salt: String,
 }
 

@@ -42,11 +42,15 @@ pub struct AccountInfo {
 /// Contract metadata (`/cosmwasm.wasm.v1.Query/ContractInfo`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ContractInfo {
+    /// Bech32 contract address.
     pub address: String,
+    /// Code id it runs.
     pub code_id: u64,
+    /// Address that instantiated it.
     pub creator: String,
     /// Migration admin; empty = none.
     pub admin: String,
+    /// Label given at instantiate.
     pub label: String,
     /// Height of the block that created it.
     pub created_height: Option<u64>,
@@ -55,7 +59,9 @@ pub struct ContractInfo {
 /// Code metadata (`/cosmwasm.wasm.v1.Query/CodeInfo`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CodeInfo {
+    /// Code id.
     pub code_id: u64,
+    /// Address that stored it.
     pub creator: String,
     /// sha256 of the uncompressed wasm, lower-case hex.
     pub checksum: String,
@@ -76,6 +82,7 @@ impl CodeInfo {
 #[derive(Clone, PartialEq, prost::Message)]
 pub struct QueryCodeInfoRequest {
     #[prost(uint64, tag = "1")]
+    /// Code id to look up.
     pub code_id: u64,
 }
 
@@ -83,12 +90,16 @@ pub struct QueryCodeInfoRequest {
 #[derive(Clone, PartialEq, prost::Message)]
 pub struct QueryCodeInfoResponse {
     #[prost(uint64, tag = "1")]
+    /// Code id.
     pub code_id: u64,
     #[prost(string, tag = "2")]
+    /// Address that stored the code.
     pub creator: String,
     #[prost(bytes = "vec", tag = "3")]
+    /// sha256 of the uncompressed wasm (32 bytes).
     pub checksum: Vec<u8>,
     #[prost(message, optional, tag = "4")]
+    /// Who may instantiate the code.
     pub instantiate_permission: Option<wasm::AccessConfig>,
 }
 
@@ -104,10 +115,15 @@ pub struct StatePage {
 /// The raw answer of an `abci_query`.
 #[derive(Debug, Clone)]
 pub struct AbciAnswer {
+    /// ABCI result code (0 = success).
     pub code: u32,
+    /// Codespace of a non-zero code (`sdk`, `wasm`, …).
     pub codespace: String,
+    /// The node's log / error message.
     pub log: String,
+    /// Protobuf-encoded response.
     pub value: Vec<u8>,
+    /// Height the query was answered at.
     pub height: u64,
 }
 

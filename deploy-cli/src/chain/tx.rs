@@ -49,8 +49,11 @@ const CODE_TX_IN_MEMPOOL: u32 = 19;
 /// tx does (`upload`, `instantiate`, `minter`, `setup`, …) for logs and the test hook.
 #[derive(Debug, Clone, Default)]
 pub struct TxRequest {
+    /// Messages, executed in order and atomically.
     pub msgs: Vec<Any>,
+    /// Tx memo (free text, stored on chain).
     pub memo: String,
+    /// What the tx does, e.g. `upload`, `instantiate`, `minter`, `setup`.
     pub tags: Vec<String>,
 }
 
@@ -89,9 +92,13 @@ pub struct TxOutcome {
     pub height: u64,
     /// DeliverTx result code (0 = success).
     pub code: u32,
+    /// Codespace of a non-zero code.
     pub codespace: String,
+    /// The chain's log (error message when `code` ≠ 0).
     pub log: String,
+    /// Gas limit of the tx.
     pub gas_wanted: u64,
+    /// Gas the tx consumed.
     pub gas_used: u64,
     /// One response per message, in order (e.g. `MsgStoreCodeResponse`).
     pub msg_responses: Vec<Any>,

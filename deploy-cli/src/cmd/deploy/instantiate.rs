@@ -41,8 +41,11 @@ use crate::ui::{notes_text, or_dash, table, Report};
 /// One contract's outcome.
 #[derive(Debug, Clone, Serialize)]
 pub struct ContractRow {
+    /// Which contract.
     pub contract: ContractKind,
+    /// Its bech32 address (predicted for new ones).
     pub address: String,
+    /// Code id it was (or will be) instantiated from.
     pub code_id: Option<u64>,
     /// `instantiated`, `exists`, `adopted` (found at its predicted address), `external`
     /// (configured existing contract), `would_instantiate` (dry run).
@@ -52,16 +55,22 @@ pub struct ContractRow {
 /// Result of `deploy instantiate`.
 #[derive(Debug, Clone, Serialize)]
 pub struct InstantiateReport {
+    /// Chain-id of the network.
     pub chain_id: String,
+    /// One row per contract.
     pub contracts: Vec<ContractRow>,
     /// Execute messages sent (or that a dry run would send), described.
     pub actions: Vec<String>,
     /// The tx sent, if any.
     pub tx: Option<String>,
+    /// Height of the block that included `tx`.
     pub height: Option<u64>,
+    /// Gas used by `tx`.
     pub gas_used: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Gas estimate of the tx a dry run would send.
     pub dry_run: Option<GasEstimate>,
+    /// What an earlier run left behind and was resolved, and warnings.
     pub notes: Vec<String>,
 }
 

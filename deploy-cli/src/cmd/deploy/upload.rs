@@ -27,7 +27,9 @@ pub const MAX_TX_WASM_BYTES: usize = 440_000;
 /// What happened to one code.
 #[derive(Debug, Clone, Serialize)]
 pub struct CodeRow {
+    /// Which contract.
     pub contract: ContractKind,
+    /// sha256 of the uncompressed wasm, lower-case hex.
     pub checksum: String,
     /// Code id (absent in a dry run for codes not stored yet).
     pub code_id: Option<u64>,
@@ -38,17 +40,21 @@ pub struct CodeRow {
     pub tx: Option<String>,
     /// Uncompressed / gzip sizes in bytes.
     pub size: usize,
+    /// gzip size in bytes (what is uploaded).
     pub gzip_size: usize,
 }
 
 /// Result of `deploy upload`.
 #[derive(Debug, Clone, Serialize)]
 pub struct UploadReport {
+    /// Chain-id of the network.
     pub chain_id: String,
+    /// One row per artifact.
     pub codes: Vec<CodeRow>,
     /// Gas estimates of the txs a dry run would send.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub dry_run: Vec<GasEstimate>,
+    /// What an earlier run left behind and was resolved, and warnings.
     pub notes: Vec<String>,
 }
 

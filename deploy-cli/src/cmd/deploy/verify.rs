@@ -27,17 +27,22 @@ pub struct Check {
     pub contract: String,
     /// What was compared.
     pub check: String,
+    /// The value the plan / state file / artifact says.
     pub expected: String,
+    /// The value found.
     pub actual: String,
+    /// Whether they are equal.
     pub ok: bool,
 }
 
 /// Result of `deploy verify`.
 #[derive(Debug, Clone, Serialize)]
 pub struct VerifyReport {
+    /// Chain-id of the network.
     pub chain_id: String,
     /// True when every check passed.
     pub ok: bool,
+    /// Every comparison made.
     pub checks: Vec<Check>,
 }
 
