@@ -236,8 +236,9 @@ pub enum ExecuteMsg {
     ///
     /// Pays rule `rule_id` to `recipient` (FT minted through the FT contract, points credited),
     /// once per (sender, `activity_id`), ever. Errors: `Paused`, `Disabled`, `Unauthorized`,
-    /// `RuleNotFound`, `RuleDisabled`, `RecipientNotRegistered`, `ActivityAlreadyProcessed`,
-    /// `DailyCapReached`, `InvalidActivityId`.
+    /// `RuleNotFound`, `RuleDisabled`, `InvalidRecipient`, `RecipientNotRegistered`,
+    /// `ActivityAlreadyProcessed`, `DailyCapReached`, `InvalidActivityId`. Attributes: `action`,
+    /// `reporter`, `recipient`, `rule_id`, `activity_id`, `amount` (FT base units), `points`.
     DistributeReward {
         recipient: String,
         rule_id: String,
@@ -248,8 +249,11 @@ pub enum ExecuteMsg {
     /// Items are handled in order: already-processed items are *skipped* (not paid, not an
     /// error), items failing a per-item check (rule, registry membership, daily cap, ids) are
     /// *rejected* (not paid, not marked processed, not an error), the rest are *paid*. Each item
-    /// is reported in a `wasm-luckee_batch_item` event (`status` = paid/skipped/rejected).
-    /// Sender checks and pause apply to the whole batch.
+    /// is reported in a `wasm-luckee_batch_item` event (`index`, `recipient`, `rule_id`,
+    /// `activity_id`, `status` = paid/skipped/rejected, plus `amount`/`points` or `reason`);
+    /// the `wasm` event carries the counts `items`, `paid`, `skipped`, `rejected` and the total
+    /// `amount`. One mint per distinct recipient. Sender checks and pause apply to the whole
+    /// batch.
     BatchDistribute { items: Vec<DistributeItem> },
     /// Exchanges `points` of the sender's points for FT at `config.exchange_rate`, rounding
     /// down. Errors: `Paused`, `Disabled`, `ZeroAmount`, `InsufficientPoints`,
