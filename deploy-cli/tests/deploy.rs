@@ -287,3 +287,25 @@ fn devnet_admin_key_is_usable_from_the_environment() {
     assert!(!all.contains(admin.split(' ').take(3).collect::<Vec<_>>().join(" ").as_str()));
     assert_eq!(out.code(), Some(0), "{all}");
 }
+
+#[test]
+fn two_runs_with_one_key_at_once_both_land() {
+    // Same account, different state dirs and artifacts: the txs compete for one sequence;
+    // the loser's CheckTx says "sequence mismatch" and it re-signs.
+    let a = Workdir::with_artifacts(true);
+    let b = Workdir::unfunded(true);
+    b.write_key_file("key.txt", &a.mnemonic, 0o600);
+    let runs = [a.spawn(&["deploy", "upload", "-v"]), b.spawn(&["deploy", "upload", "-v"])];
+    for (args, child) in runs {
+        let run = support::Run { args, out: child.wait_with_output().unwrap() };
+        let run = run.ok();
+        if run.stderr().contains("sequence mismatch") {
+            eprintln!("re-signed after a sequence mismatch, as intended");
+        }
+    }
+    for w in [&a, &b] {
+        let s = w.state();
+        assert!(s["pending"].is_null());
+        assert_eq!(s["codes"].as_object().unwrap().len(), 3, "{s}");
+    }
+}

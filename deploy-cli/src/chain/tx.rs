@@ -42,6 +42,8 @@ const POLL_INTERVAL: Duration = Duration::from_millis(250);
 
 /// SDK codespace `sdk`, code 32: account sequence mismatch.
 const CODE_WRONG_SEQUENCE: u32 = 32;
+/// What the SDK says when a tx's sequence is not the account's next one.
+const SEQUENCE_MISMATCH: &str = "account sequence mismatch";
 /// SDK codespace `sdk`, code 19: tx already in the mempool cache.
 const CODE_TX_IN_MEMPOOL: u32 = 19;
 
@@ -142,6 +144,12 @@ enum Broadcast {
     WrongSequence(String),
 }
 
+/// The sequence CheckTx expected, from its log `account sequence mismatch, expected 7, got 6`.
+pub fn expected_sequence_in(log: &str) -> Option<u64> {
+    let rest = &log[log.find("expected ")? + "expected ".len()..];
+    rest.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok()
+}
+
 /// Upper-case hex sha256 of tx bytes: the tx hash CometBFT indexes.
 pub fn tx_hash(bytes: &[u8]) -> String {
     hex::encode_upper(Sha256::digest(bytes))
@@ -224,6 +232,7 @@ impl ChainClient {
             return Err(Error::config("internal: empty tx"));
         }
         let mut sent: Vec<String> = Vec::new();
+        let mut expected_sequence = None;
         for attempt in 0..=SEQUENCE_RETRIES {
             // An earlier attempt whose CheckTx said "wrong sequence" may still be the one that
             // landed (e.g. a broadcast whose answer was lost): look before re-signing.
@@ -232,8 +241,21 @@ impl ChainClient {
                     return found.into_result();
                 }
             }
+            // The account query answers from the last block; simulation and CheckTx from the
+            // mempool's state, which may already expect a later sequence (another tx of this
+            // key in flight). Use the later of the two.
             let acct = self.signer_account(signer).await?;
-            let est = self.estimate(signer, acct, req).await?;
+            let acct = AccountInfo { sequence: acct.sequence.max(expected_sequence.unwrap_or_default()), ..acct };
+            let est = match self.estimate(signer, acct, req).await {
+                Ok(est) => est,
+                Err(Error::Chain(log)) if log.contains(SEQUENCE_MISMATCH) => {
+                    tracing::warn!(attempt = attempt + 1, "sequence mismatch in simulation, retrying: {log}");
+                    expected_sequence = expected_sequence_in(&log);
+                    tokio::time::sleep(POLL_INTERVAL * (attempt + 1)).await;
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
             let signed = self.sign(signer, acct, req, est.gas_limit, est.fee)?;
             tracing::info!(
                 hash = %signed.hash, sequence = signed.sequence, gas_limit = est.gas_limit, fee = %est.fee,
@@ -248,6 +270,7 @@ impl ChainClient {
                 }
                 Broadcast::WrongSequence(log) => {
                     tracing::warn!(attempt = attempt + 1, "sequence mismatch, re-signing: {log}");
+                    expected_sequence = expected_sequence_in(&log);
                     tokio::time::sleep(POLL_INTERVAL * (attempt + 1)).await;
                 }
             }
@@ -397,6 +420,13 @@ mod tests {
         assert_eq!(decode_msg_data(b64.as_bytes()).unwrap()[0].type_url, "/cosmwasm.wasm.v1.MsgStoreCodeResponse");
         assert!(decode_msg_data(b"").unwrap().is_empty());
         assert!(decode_msg_data(b"\xff\xff").is_err());
+    }
+
+    #[test]
+    fn expected_sequence_is_parsed_from_checktx_log() {
+        let log = "account sequence mismatch, expected 7, got 6: incorrect account sequence";
+        assert_eq!(expected_sequence_in(log), Some(7));
+        assert_eq!(expected_sequence_in("something else"), None);
     }
 
     #[test]

@@ -236,8 +236,24 @@ impl Workdir {
         self.luckee_env(args, &[])
     }
 
+    /// Starts `luckee ARGS` here without waiting (see [`Workdir::luckee`]).
+    pub fn spawn(&self, args: &[&str]) -> (Vec<String>, std::process::Child) {
+        let child = self
+            .command(args, &[])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn luckee");
+        (args.iter().map(|s| s.to_string()).collect(), child)
+    }
+
     /// [`Workdir::luckee`] with extra environment variables; an empty value removes one.
     pub fn luckee_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        let out = self.command(args, env).output().expect("run luckee");
+        Run { args: args.iter().map(|s| s.to_string()).collect(), out }
+    }
+
+    fn command(&self, args: &[&str], env: &[(&str, &str)]) -> Command {
         let d = devnet();
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_luckee"));
         cmd.current_dir(self.path())
@@ -253,8 +269,7 @@ impl Workdir {
                 cmd.env(k, v);
             }
         }
-        let out = cmd.output().expect("run luckee");
-        Run { args: args.iter().map(|s| s.to_string()).collect(), out }
+        cmd
     }
 
     /// Bytes of the state file, if any.
