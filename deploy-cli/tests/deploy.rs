@@ -260,6 +260,10 @@ fn verify_catches_a_tampered_state_file_and_a_changed_artifact() {
     assert!(failed.contains(&"mock_ft contract code_id = state".to_string()), "{failed:?}");
     assert!(v.stderr().contains("verification failed"), "{}", v.stderr());
     assert_eq!(w.state_bytes().unwrap(), tampered, "verify must not write");
+    // instantiate keeps the existing contracts, sends nothing, and points at the difference.
+    let inst = w.luckee(&["deploy", "instantiate", "-o", "json"]).ok().json();
+    assert!(inst["tx"].is_null(), "{inst}");
+    assert!(inst["notes"].to_string().contains("differs from the state file"), "{inst}");
     std::fs::write(w.state_path(), &original).unwrap();
     w.luckee(&["deploy", "verify"]).ok();
 

@@ -225,7 +225,15 @@ pub async fn run(ctx: &Context) -> Result<()> {
     let mut new: Vec<PendingInstantiate> = Vec::new();
     for &kind in &kinds {
         if let Some(rec) = state.contracts.get(&kind).cloned() {
-            if client.contract_info(&rec.address).await?.is_some() {
+            if let Some(info) = client.contract_info(&rec.address).await? {
+                if (info.code_id, &info.admin, &info.label) != (rec.code_id, &rec.admin, &rec.label) {
+                    let note = format!(
+                        "{kind} at {} differs from the state file (code_id {}, admin '{}', label '{}'): see `luckee deploy verify`",
+                        rec.address, info.code_id, info.admin, info.label
+                    );
+                    tracing::warn!("{note}");
+                    report.notes.push(note);
+                }
                 addr.insert(kind, rec.address.clone());
                 report.contracts.push(ContractRow { contract: kind, address: rec.address, code_id: Some(rec.code_id), status: "exists" });
                 continue;
