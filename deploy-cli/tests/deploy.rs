@@ -144,7 +144,7 @@ fn dry_run_broadcasts_nothing_and_writes_no_state() {
 fn crash_then_rerun(w: &Workdir, step: &str, tag: &str) {
     let crashed = w.luckee_env(&["deploy", step], &[(luckee::chain::tx::ABORT_AFTER_BROADCAST_ENV, tag)]);
     assert_eq!(crashed.code(), None, "expected an abort after broadcast of {tag}:\n{}", crashed.stderr());
-    assert!(crashed.stderr().contains("aborting right after broadcasting tx"), "{}", crashed.stderr());
+    assert!(crashed.stderr().contains("aborting at the broadcast of tx"), "{}", crashed.stderr());
     let pending = &w.state()["pending"];
     assert!(pending["tx_hash"].as_str().is_some_and(|h| h.len() == 64), "pending hash not recorded: {pending}");
     assert!(pending["tags"].as_array().unwrap().iter().any(|t| t == tag));
@@ -165,6 +165,35 @@ fn crash_after_store_broadcast_is_resolved_without_a_second_upload() {
     w.luckee(&["deploy", "instantiate"]).ok();
     assert_complete_state(&w);
     w.luckee(&["deploy", "verify"]).ok();
+
+    // A recorded code_id the chain does not know (as after a chain reset) is noticed; the code
+    // with the same checksum that is on chain is found and adopted, nothing is stored twice.
+    let mut s = w.state();
+    let real = s["codes"]["luckee_incentive"]["code_id"].as_u64().unwrap();
+    s["codes"]["luckee_incentive"]["code_id"] = 999_999.into();
+    std::fs::write(w.state_path(), serde_json::to_vec_pretty(&s).unwrap()).unwrap();
+    let up = w.luckee(&["deploy", "upload", "-o", "json"]).ok().json();
+    assert!(up["notes"].to_string().contains("recorded code_id 999999 of luckee_incentive is not on chain"), "{up}");
+    let row = up["codes"].as_array().unwrap().iter().find(|c| c["contract"] == "luckee_incentive").unwrap().clone();
+    assert_eq!((row["status"].as_str(), row["code_id"].as_u64()), (Some("adopted"), Some(real)), "{up}");
+    let sum = s["codes"]["luckee_incentive"]["checksum"].as_str().unwrap();
+    assert_eq!(w.codes_with_checksum(sum), vec![real]);
+}
+
+#[test]
+fn crash_between_recording_and_broadcast_drops_the_unsent_tx() {
+    let w = Workdir::with_artifacts(true);
+    let crashed = w.luckee_env(&["deploy", "upload"], &[(luckee::chain::tx::ABORT_BEFORE_BROADCAST_ENV, "upload")]);
+    assert_eq!(crashed.code(), None, "{}", crashed.stderr());
+    let hash = w.state()["pending"]["tx_hash"].as_str().unwrap().to_string();
+    // The next run waits for it at most the tx timeout, then treats it as dropped and uploads.
+    let up = w.luckee(&["deploy", "upload", "--tx-timeout", "2", "-o", "json"]).ok().json();
+    assert!(up["notes"].to_string().contains(&format!("pending tx {hash} of an earlier run is unknown to the node")), "{up}");
+    assert!(up["codes"].as_array().unwrap().iter().all(|c| c["status"] == "stored"), "{up}");
+    let s = w.state();
+    for name in ["luckee_incentive", "mock_ft", "mock_registry"] {
+        assert_eq!(w.codes_with_checksum(s["codes"][name]["checksum"].as_str().unwrap()).len(), 1, "{name}");
+    }
 }
 
 #[test]

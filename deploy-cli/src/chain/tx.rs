@@ -35,6 +35,11 @@ use crate::keys::Signer;
 #[doc(hidden)]
 pub const ABORT_AFTER_BROADCAST_ENV: &str = "LUCKEE_TEST_ABORT_AFTER_BROADCAST";
 
+/// Test-only hook like [`ABORT_AFTER_BROADCAST_ENV`], but aborting just *before* the
+/// broadcast (after the pending hash was recorded): the tx never reaches the node.
+#[doc(hidden)]
+pub const ABORT_BEFORE_BROADCAST_ENV: &str = "LUCKEE_TEST_ABORT_BEFORE_BROADCAST";
+
 /// How many times a tx is re-signed after a sequence mismatch.
 const SEQUENCE_RETRIES: u32 = 4;
 /// Poll interval while waiting for a tx to be included.
@@ -262,10 +267,11 @@ impl ChainClient {
                 tags = ?req.tags, "broadcasting tx"
             );
             before_broadcast(&signed)?;
+            test_abort_hook(ABORT_BEFORE_BROADCAST_ENV, &req.tags, &signed.hash);
             sent.push(signed.hash.clone());
             match self.broadcast(&signed).await? {
                 Broadcast::Accepted => {
-                    test_abort_hook(&req.tags, &signed.hash);
+                    test_abort_hook(ABORT_AFTER_BROADCAST_ENV, &req.tags, &signed.hash);
                     return self.wait_for_tx(&signed.hash).await?.into_result();
                 }
                 Broadcast::WrongSequence(log) => {
@@ -394,11 +400,11 @@ pub fn decode_msg_data(data: &[u8]) -> std::result::Result<Vec<Any>, String> {
     Err(last)
 }
 
-/// See [`ABORT_AFTER_BROADCAST_ENV`].
-fn test_abort_hook(tags: &[String], hash: &str) {
-    if let Ok(v) = std::env::var(ABORT_AFTER_BROADCAST_ENV) {
+/// See [`ABORT_AFTER_BROADCAST_ENV`] and [`ABORT_BEFORE_BROADCAST_ENV`].
+fn test_abort_hook(var: &str, tags: &[String], hash: &str) {
+    if let Ok(v) = std::env::var(var) {
         if v.split(',').map(str::trim).any(|t| tags.iter().any(|tag| tag == t)) {
-            eprintln!("{ABORT_AFTER_BROADCAST_ENV}: aborting right after broadcasting tx {hash} ({})", tags.join(","));
+            eprintln!("{var}: aborting at the broadcast of tx {hash} ({})", tags.join(","));
             std::process::abort();
         }
     }
