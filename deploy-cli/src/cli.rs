@@ -70,6 +70,16 @@ pub enum Command {
         /// Which deploy step.
         command: DeployCommand,
     },
+    /// Operate the incentive: pause, resume, status, health check and gas report (replaces
+    /// the seed's emergency pause, recovery, health check and performance monitor scripts).
+    Ops {
+        #[command(flatten)]
+        /// Flags of every ops subcommand.
+        args: crate::cmd::ops::OpsArgs,
+        #[command(subcommand)]
+        /// Which operation.
+        command: crate::cmd::ops::OpsCommand,
+    },
 }
 
 /// `luckee deploy …`

@@ -350,6 +350,21 @@ impl Plan {
     }
 }
 
+/// `[ops]`: keys `luckee ops gas` simulates with (nothing is broadcast) and where backups go.
+/// Relative paths are relative to the working directory; flags override every field.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct OpsConfig {
+    /// Mnemonic file of a registered reporter (funded): signs the simulated
+    /// `distribute_reward`; default: the signer (the admin may report too).
+    pub reporter_mnemonic_file: Option<PathBuf>,
+    /// Mnemonic file of a registry member holding points (funded): signs the simulated
+    /// `mint_for_points` and is the default recipient of the simulated `distribute_reward`.
+    pub user_mnemonic_file: Option<PathBuf>,
+    /// Root directory of `luckee backup` (default `backups`).
+    pub backup_dir: Option<PathBuf>,
+}
+
 /// The whole config file.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
@@ -358,6 +373,8 @@ pub struct ConfigFile {
     pub networks: BTreeMap<String, NetworkFile>,
     /// The `[deploy]` plan.
     pub deploy: Plan,
+    /// The `[ops]` table.
+    pub ops: OpsConfig,
 }
 
 impl ConfigFile {

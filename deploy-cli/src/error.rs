@@ -11,7 +11,13 @@
 //! | 2 | usage or configuration error | bad flag, unreadable/invalid config, invalid bech32 address, wrong chain-id, malformed mnemonic, mnemonic file readable by group/others, missing artifact, checksum mismatch against `checksums.txt`, corrupt state file | fix the input; nothing was broadcast |
 //! | 3 | transaction failure | the chain rejected or failed a tx (CheckTx or DeliverTx code ≠ 0, failed simulation, unfunded or unknown account, recorded code missing on chain) | read the chain's log; the state file records what landed |
 //! | 4 | transient network failure | node unreachable, RPC timeouts or 5xx after retries, tx not included before the timeout | re-run later: a pending tx is looked up by hash first, nothing is sent twice |
-//! | 5 | busy | another `luckee` run holds the lock on the same state file | wait for it to finish |
+//! | 5 | busy | another `luckee` run holds the lock on the same state file, or another `luckee backup` runs on the same backup directory | wait for it to finish |
+//!
+//! `luckee backup verify` exits 1 when a file of the backup is missing, extra or altered.
+//!
+//! `luckee ops health` and `luckee ops gas` are monitoring plugins and use the Nagios plugin
+//! codes instead ([`Error::Check`], [`monitoring`]): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN
+//! (every other failure of these two, e.g. a bad config, is 3).
 //!
 //! In every failing case the state file is left as it was, except for records of
 //! transactions that really landed (or the pending tx hash recorded before a broadcast).
@@ -34,6 +40,19 @@ pub mod exit {
     pub const BUSY: i32 = 5;
 }
 
+/// Exit codes of the monitoring commands `ops health` and `ops gas` (the Nagios plugin
+/// convention).
+pub mod monitoring {
+    /// Every check passed.
+    pub const OK: i32 = 0;
+    /// A check is above its warning threshold (e.g. the contract is paused).
+    pub const WARNING: i32 = 1;
+    /// A check is above its critical threshold (e.g. the node is unreachable).
+    pub const CRITICAL: i32 = 2;
+    /// The checks could not be made (bad config, no deployment, no key to simulate with).
+    pub const UNKNOWN: i32 = 3;
+}
+
 /// The exit-code table as plain text, shown at the end of `luckee --help`.
 pub const EXIT_CODES_HELP: &str = "\
 Exit codes:
@@ -44,7 +63,10 @@ Exit codes:
   3  transaction failure (CheckTx/DeliverTx/simulation rejected, unfunded account)
   4  transient network failure (node unreachable, timeouts after retries, tx not
      included in time; re-run to resolve the recorded pending tx)
-  5  busy (another luckee run holds the state file lock)";
+  5  busy (another luckee run holds the state file lock, or another backup runs
+     on the same backup directory)
+backup verify: 1 when a file of the backup is missing, extra or altered.
+ops health, ops gas (Nagios plugin codes): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.";
 
 /// Every error of the `luckee` library. The variant decides the exit code.
 #[derive(Debug, thiserror::Error)]
@@ -82,6 +104,15 @@ pub enum Error {
     /// Another run holds the lock on the state file (exit 5).
     #[error("another luckee run holds the lock on {0}; wait for it to finish")]
     Busy(String),
+    /// A monitoring command (`ops health`, `ops gas`) ended WARNING, CRITICAL or UNKNOWN; its
+    /// report was already printed. `code` is the Nagios code ([`monitoring`]).
+    #[error("{summary}")]
+    Check {
+        /// 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
+        code: i32,
+        /// One line: the status and what caused it.
+        summary: String,
+    },
 }
 
 impl Error {
@@ -93,6 +124,7 @@ impl Error {
             Error::TxFailed { .. } | Error::Chain(_) => exit::TX_FAILED,
             Error::Network(_) => exit::NETWORK,
             Error::Busy(_) => exit::BUSY,
+            Error::Check { code, .. } => *code,
         }
     }
 

@@ -7,6 +7,7 @@
 //! * [`artifacts`] — wasm files and `checksums.txt`; [`contracts`] — the three contracts;
 //! * [`chain`] — the only module that talks to the node (queries, signing, broadcasting);
 //! * [`cmd`] — one module per subcommand; [`ui`] — output format and spinner;
+//! * [`metrics`] — Prometheus text-format metrics (`--metrics-file`);
 //! * [`error`] — typed errors and the documented exit codes.
 
 #![warn(missing_docs)]
@@ -19,6 +20,7 @@ pub mod config;
 pub mod contracts;
 pub mod error;
 pub mod keys;
+pub mod metrics;
 pub mod state;
 pub mod ui;
 
@@ -29,8 +31,8 @@ pub use error::{Error, Result};
 /// Errors carry their exit code ([`Error::exit_code`]).
 pub async fn run(cli: cli::Cli) -> Result<()> {
     let cwd = std::env::current_dir().map_err(|e| Error::config(format!("current dir: {e}")))?;
-    let ctx = cmd::Context::new(&cli.global, &cwd)?;
     match cli.command {
-        cli::Command::Deploy { command } => cmd::deploy::run(&ctx, command).await,
+        cli::Command::Deploy { command } => cmd::deploy::run(&cmd::Context::new(&cli.global, &cwd)?, command).await,
+        cli::Command::Ops { args, command } => cmd::ops::run(&cli.global, &cwd, args, command).await,
     }
 }

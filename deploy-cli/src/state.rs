@@ -215,48 +215,12 @@ impl StateStore {
         std::fs::create_dir_all(dir)
             .map_err(|e| Error::config(format!("cannot create state dir {}: {e}", dir.display())))?;
         let lock_path = dir.join(format!("{chain_id}.lock"));
-        let lock = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&lock_path)
-            .map_err(|e| Error::config(format!("cannot open lock {}: {e}", lock_path.display())))?;
-        let locked = match mode {
-            LockMode::Exclusive => fs4::fs_std::FileExt::try_lock_exclusive(&lock),
-            LockMode::Shared => fs4::fs_std::FileExt::try_lock_shared(&lock),
-        }
-        .map_err(|e| Error::config(format!("cannot lock {}: {e}", lock_path.display())))?;
-        if !locked {
-            return Err(Error::Busy(lock_path.display().to_string()));
-        }
+        let lock = try_lock(&lock_path, mode)?.ok_or_else(|| Error::Busy(lock_path.display().to_string()))?;
         let json_path = dir.join(format!("{chain_id}.json"));
         let env_path = dir.join(format!("{chain_id}.env"));
-        let (on_disk, state) = match std::fs::read(&json_path) {
-            Ok(bytes) => {
-                let state: DeploymentState = serde_json::from_slice(&bytes).map_err(|e| {
-                    Error::config(format!(
-                        "state file {} is corrupt ({e}); repair it or move it away (nothing was changed)",
-                        json_path.display()
-                    ))
-                })?;
-                if state.version != STATE_VERSION {
-                    return Err(Error::config(format!(
-                        "state file {} has version {}, this luckee reads version {STATE_VERSION}",
-                        json_path.display(),
-                        state.version
-                    )));
-                }
-                if state.chain_id != chain_id {
-                    return Err(Error::config(format!(
-                        "state file {} is for chain-id '{}', not '{chain_id}'",
-                        json_path.display(),
-                        state.chain_id
-                    )));
-                }
-                (Some(bytes), state)
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => (None, DeploymentState::new(chain_id)),
-            Err(e) => return Err(Error::config(format!("cannot read state file {}: {e}", json_path.display()))),
+        let (on_disk, state) = match read_state_file(&json_path, chain_id)? {
+            Some((bytes, state)) => (Some(bytes), state),
+            None => (None, DeploymentState::new(chain_id)),
         };
         Ok((StateStore { dir: dir.to_path_buf(), chain_id: chain_id.to_string(), json_path, env_path, existed: on_disk.is_some(), on_disk, _lock: lock }, state))
     }
@@ -294,10 +258,81 @@ impl StateStore {
     }
 }
 
+/// Opens (creating it if needed) the lock file `path` and tries to take an OS lock on it
+/// without waiting: the open file holds the lock until dropped; `Ok(None)` if another process
+/// holds a conflicting lock. Errors: exit 2 if the file cannot be opened or locked.
+pub fn try_lock(path: &Path, mode: LockMode) -> Result<Option<File>> {
+    let lock = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)
+        .map_err(|e| Error::config(format!("cannot open lock {}: {e}", path.display())))?;
+    let locked = match mode {
+        LockMode::Exclusive => fs4::fs_std::FileExt::try_lock_exclusive(&lock),
+        LockMode::Shared => fs4::fs_std::FileExt::try_lock_shared(&lock),
+    }
+    .map_err(|e| Error::config(format!("cannot lock {}: {e}", path.display())))?;
+    Ok(locked.then_some(lock))
+}
+
+/// Reads the state of `chain_id` in `dir` without taking the lock (`None` if there is none
+/// yet). Safe while another run writes it, since every write is an atomic rename; for
+/// read-only commands that must not wait for (or be refused by) a running deploy, such as
+/// `ops pause` and `backup`.
+///
+/// Errors: exit 2 if the file is unreadable, not state JSON, or for another chain-id / schema.
+pub fn read_snapshot(dir: &Path, chain_id: &str) -> Result<Option<DeploymentState>> {
+    Ok(read_state_file(&dir.join(format!("{chain_id}.json")), chain_id)?.map(|(_, state)| state))
+}
+
+/// Reads and checks `<chain-id>.json`: its bytes and parsed state, `None` if missing.
+fn read_state_file(json_path: &Path, chain_id: &str) -> Result<Option<(Vec<u8>, DeploymentState)>> {
+    let bytes = match std::fs::read(json_path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(Error::config(format!("cannot read state file {}: {e}", json_path.display()))),
+    };
+    let state: DeploymentState = serde_json::from_slice(&bytes).map_err(|e| {
+        Error::config(format!(
+            "state file {} is corrupt ({e}); repair it or move it away (nothing was changed)",
+            json_path.display()
+        ))
+    })?;
+    if state.version != STATE_VERSION {
+        return Err(Error::config(format!(
+            "state file {} has version {}, this luckee reads version {STATE_VERSION}",
+            json_path.display(),
+            state.version
+        )));
+    }
+    if state.chain_id != chain_id {
+        return Err(Error::config(format!(
+            "state file {} is for chain-id '{}', not '{chain_id}'",
+            json_path.display(),
+            state.chain_id
+        )));
+    }
+    Ok(Some((bytes, state)))
+}
+
 /// Writes `bytes` to `path` atomically: temp file in `dir`, fsync, rename, fsync `dir`.
 pub fn atomic_write(dir: &Path, path: &Path, bytes: &[u8]) -> Result<()> {
+    atomic_write_mode(dir, path, bytes, None)
+}
+
+/// [`atomic_write`] giving the new file the Unix permission bits `mode` (e.g. `0o644` for a
+/// file another user must read) instead of the temp file's private `0600`.
+pub fn atomic_write_mode(dir: &Path, path: &Path, bytes: &[u8], mode: Option<u32>) -> Result<()> {
     let fail = |e: std::io::Error| Error::config(format!("cannot write {}: {e}", path.display()));
     let mut tmp = tempfile::Builder::new().prefix(".luckee-").suffix(".tmp").tempfile_in(dir).map_err(fail)?;
+    #[cfg(unix)]
+    if let Some(mode) = mode {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file().set_permissions(std::fs::Permissions::from_mode(mode)).map_err(fail)?;
+    }
+    #[cfg(not(unix))]
+    let _ = mode;
     tmp.write_all(bytes).map_err(fail)?;
     tmp.as_file().sync_all().map_err(fail)?;
     tmp.persist(path).map_err(|e| fail(e.error))?;

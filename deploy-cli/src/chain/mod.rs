@@ -3,7 +3,8 @@
 //! Everything goes through CometBFT RPC (tendermint-rpc's `HttpClient`, `CompatMode::V0_38`):
 //! gRPC queries as `abci_query` (path = the gRPC method, data = the protobuf request, optional
 //! `height` for consistent reads), transactions as `broadcast_tx_sync` then polling `tx` by
-//! hash. See [`query`] for the queries and [`tx`] for signing and broadcasting.
+//! hash. See [`query`] for the queries, [`tx`] for signing and broadcasting, and [`ops`] for
+//! what `luckee ops` and `luckee backup` add (timed probe, paged reads at one height).
 //!
 //! Fault handling, for every RPC call:
 //! * transient faults — connection refused/reset, HTTP timeouts, HTTP 5xx/429 — are retried
@@ -12,6 +13,7 @@
 //! * when the retries are exhausted the call fails with [`Error::Network`] (exit 4);
 //! * JSON-RPC errors from a healthy node are not retried.
 
+pub mod ops;
 pub mod query;
 pub mod tx;
 
@@ -27,6 +29,7 @@ use crate::config::Network;
 use crate::error::{Error, Result};
 use crate::ui::Ui;
 
+pub use ops::Probe;
 pub use query::{CodeInfo, ContractInfo, NodeStatus};
 pub use tx::{TxOutcome, TxRequest};
 
@@ -208,8 +211,15 @@ impl ChainClient {
 pub(crate) fn short_rpc_error(e: &cosmrs::rpc::Error) -> String {
     match e.detail() {
         ErrorDetail::Response(r) => r.source.to_string(),
-        _ => e.to_string(),
+        _ => one_line(&e.to_string()),
     }
+}
+
+/// Folds a multi-line error report (`msg\n\nCaused by:\n    cause\n\nLocation: …`) into
+/// `msg: cause`, dropping the source location.
+pub fn one_line(report: &str) -> String {
+    let body = report.split("\nLocation:").next().unwrap_or(report);
+    body.lines().map(str::trim).filter(|l| !l.is_empty() && *l != "Caused by:").collect::<Vec<_>>().join(": ")
 }
 
 #[cfg(test)]
@@ -223,6 +233,13 @@ mod tests {
         assert_eq!(p.delay(1), Duration::from_millis(500));
         assert_eq!(p.delay(4), Duration::from_secs(4));
         assert_eq!(p.delay(60), Duration::from_secs(4));
+    }
+
+    #[test]
+    fn error_reports_fold_into_one_line() {
+        let r = "HTTP error\n\nCaused by:\n    error sending request: Connection refused (os error 111)\n\nLocation:\n    /x/eyre.rs:10:9";
+        assert_eq!(one_line(r), "HTTP error: error sending request: Connection refused (os error 111)");
+        assert_eq!(one_line("plain"), "plain");
     }
 
     #[tokio::test]

@@ -274,9 +274,15 @@ impl ChainClient {
 
     /// Contract metadata; `None` if no contract has this address.
     pub async fn contract_info(&self, address: &str) -> Result<Option<ContractInfo>> {
+        self.contract_info_at(address, None).await
+    }
+
+    /// Contract metadata at block `height` (`None` = latest); `None` if no contract had this
+    /// address then.
+    pub async fn contract_info_at(&self, address: &str, height: Option<u64>) -> Result<Option<ContractInfo>> {
         let req = wasm::QueryContractInfoRequest { address: address.into() };
         let resp: Option<wasm::QueryContractInfoResponse> =
-            self.grpc_query("/cosmwasm.wasm.v1.Query/ContractInfo", &req, None).await?;
+            self.grpc_query("/cosmwasm.wasm.v1.Query/ContractInfo", &req, height).await?;
         Ok(resp.and_then(|r| {
             let i = r.contract_info?;
             Some(ContractInfo {

@@ -1,12 +1,13 @@
 //! One module per subcommand, plus the [`Context`] they share.
 
 pub mod deploy;
+pub mod ops;
 
 use std::path::{Path, PathBuf};
 
 use crate::chain::{ChainClient, RetryPolicy};
 use crate::cli::GlobalArgs;
-use crate::config::{ConfigFile, Network, NetworkOverrides, Plan};
+use crate::config::{ConfigFile, Network, NetworkOverrides, OpsConfig, Plan};
 use crate::error::Result;
 use crate::keys::{MnemonicSource, Signer};
 use crate::state::{DeploymentState, LockMode, StateStore};
@@ -34,6 +35,8 @@ pub struct Context {
     pub account_index: u32,
     /// RPC retry policy.
     pub retry: RetryPolicy,
+    /// The config's `[ops]` table.
+    pub ops: OpsConfig,
 }
 
 impl Context {
@@ -53,6 +56,7 @@ impl Context {
             cwd: cwd.to_path_buf(),
             net,
             plan: file.deploy,
+            ops: file.ops,
             output: g.output,
             ui: Ui::new(g.output),
             dry_run: g.dry_run,

@@ -1,0 +1,130 @@
+//! `luckee ops pause [--reason TEXT]` / `luckee ops resume` — replace the seed's
+//! `emergency_pause_luckee_incentive.sh` and `system_recovery_luckee_incentive.sh`.
+//!
+//! 1. `get_config` (latest): already in the requested state → nothing sent, exit 0;
+//! 2. the signer must be `get_config.admin` (exit 2 otherwise, nothing sent);
+//! 3. `{"emergency_pause":{"paused":true|false}}` as the admin, the reason as the tx memo,
+//!    simulated, signed, broadcast, waited for (exit 3 if rejected, 4 if not included in time);
+//! 4. confirmed with `get_config` at the tx's height (exit 3 if the flag is not as requested).
+//!
+//! `--dry-run` stops after the simulation and prints the gas estimate.
+
+use luckee_types::incentive;
+use serde::Serialize;
+
+use super::{get_config, incentive_address, OpsArgs};
+use crate::chain::ops::execute_msg;
+use crate::chain::tx::GasEstimate;
+use crate::chain::TxRequest;
+use crate::cmd::Context;
+use crate::error::{Error, Result};
+use crate::ui::Report;
+
+/// Longest memo the Cosmos SDK accepts by default (`auth` param `max_memo_characters`).
+pub const MAX_MEMO_CHARS: usize = 256;
+
+/// Result of `ops pause` / `ops resume`.
+#[derive(Debug, Clone, Serialize)]
+pub struct PauseReport {
+    /// Chain-id of the network.
+    pub chain_id: String,
+    /// The incentive contract.
+    pub contract: String,
+    /// `pause` or `resume`.
+    pub action: &'static str,
+    /// `config.emergency_paused` as confirmed by `get_config` after the run (or as found).
+    pub paused: bool,
+    /// Whether a tx was sent (false: it already was in the requested state, or dry run).
+    pub changed: bool,
+    /// Hash of the `emergency_pause` tx.
+    pub tx: Option<String>,
+    /// Height of its block (`get_config` was read at this height).
+    pub height: Option<u64>,
+    /// Gas it used.
+    pub gas_used: Option<u64>,
+    /// The tx memo (the `--reason`).
+    pub memo: Option<String>,
+    /// Gas estimate of a `--dry-run`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<GasEstimate>,
+}
+
+impl Report for PauseReport {
+    fn text(&self) -> String {
+        let state = if self.paused { "PAUSED" } else { "RUNNING (not paused)" };
+        match (&self.tx, &self.dry_run) {
+            (Some(tx), _) => format!(
+                "incentive {} is now {state} on {}\ntx {tx} at height {}, gas used {}, memo {:?}\nconfirmed by get_config at height {}\n",
+                self.contract,
+                self.chain_id,
+                self.height.unwrap_or_default(),
+                self.gas_used.unwrap_or_default(),
+                self.memo.as_deref().unwrap_or(""),
+                self.height.unwrap_or_default(),
+            ),
+            (None, Some(e)) => format!(
+                "dry run: {} would send emergency_pause (gas used {} → gas limit {}, fee {}); nothing broadcast\n",
+                self.action, e.gas_used, e.gas_limit, e.fee
+            ),
+            (None, None) => format!("incentive {} is already {state}: nothing sent\n", self.contract),
+        }
+    }
+}
+
+/// Runs `ops pause` (`paused = true`) or `ops resume` (`paused = false`).
+pub async fn run(ctx: &Context, args: &OpsArgs, paused: bool, reason: Option<String>) -> Result<()> {
+    let action = if paused { "pause" } else { "resume" };
+    let memo = reason.unwrap_or_else(|| format!("luckee ops {action}"));
+    if memo.chars().count() > MAX_MEMO_CHARS {
+        return Err(Error::config(format!("--reason is {} characters; a tx memo takes at most {MAX_MEMO_CHARS}", memo.chars().count())));
+    }
+    let contract = incentive_address(ctx, args)?;
+    let signer = ctx.signer()?;
+    let client = ctx.connect().await?;
+    let before = get_config(&client, &contract, None).await?;
+    let mut report = PauseReport {
+        chain_id: ctx.net.chain_id.clone(),
+        contract: contract.clone(),
+        action,
+        paused: before.config.emergency_paused,
+        changed: false,
+        tx: None,
+        height: None,
+        gas_used: None,
+        memo: None,
+        dry_run: None,
+    };
+    if before.config.emergency_paused == paused {
+        ctx.print(&report);
+        return Ok(());
+    }
+    if before.admin.as_str() != signer.address.as_ref() {
+        return Err(Error::config(format!(
+            "the signer {} is not the incentive's admin {}: use the admin's key (--mnemonic-file / LUCKEE_MNEMONIC)",
+            signer.address, before.admin
+        )));
+    }
+    let msg = execute_msg(signer.address.as_ref(), &contract, &incentive::ExecuteMsg::EmergencyPause { paused })?;
+    let req = TxRequest { msgs: vec![msg], memo: memo.clone(), tags: vec![action.to_string()] };
+    if ctx.dry_run {
+        report.dry_run = Some(client.estimate_fresh(&signer, &req).await?);
+        ctx.print(&report);
+        return Ok(());
+    }
+    let outcome = client.send(&signer, &req, &mut |_| Ok(())).await?;
+    let after = get_config(&client, &contract, Some(outcome.height)).await?;
+    if after.config.emergency_paused != paused {
+        return Err(Error::chain(format!(
+            "tx {} landed at height {} but get_config there says emergency_paused = {}",
+            outcome.hash, outcome.height, after.config.emergency_paused
+        )));
+    }
+    report.paused = after.config.emergency_paused;
+    report.changed = true;
+    report.tx = Some(outcome.hash);
+    report.height = Some(outcome.height);
+    report.gas_used = Some(outcome.gas_used);
+    report.memo = Some(memo);
+    ctx.print(&report);
+    Ok(())
+}
