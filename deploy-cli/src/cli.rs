@@ -80,6 +80,9 @@ pub enum Command {
         /// Which operation.
         command: crate::cmd::ops::OpsCommand,
     },
+    /// Back up every deployed contract (complete raw state at one height, queries, code) into
+    /// verified, atomically written directories; `backup verify DIR` checks one.
+    Backup(crate::cmd::backup::BackupArgs),
 }
 
 /// `luckee deploy …`

@@ -34,5 +34,6 @@ pub async fn run(cli: cli::Cli) -> Result<()> {
     match cli.command {
         cli::Command::Deploy { command } => cmd::deploy::run(&cmd::Context::new(&cli.global, &cwd)?, command).await,
         cli::Command::Ops { args, command } => cmd::ops::run(&cli.global, &cwd, args, command).await,
+        cli::Command::Backup(args) => cmd::backup::run(&cmd::Context::new(&cli.global, &cwd)?, args).await,
     }
 }

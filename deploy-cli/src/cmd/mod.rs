@@ -1,5 +1,6 @@
 //! One module per subcommand, plus the [`Context`] they share.
 
+pub mod backup;
 pub mod deploy;
 pub mod ops;
 
