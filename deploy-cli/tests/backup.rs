@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use luckee_types::registry;
 use serde_json::Value;
-use stack::Stack;
+use stack::{promtool_check_metrics, Stack};
 use support::devnet;
 
 /// Registry members added on top of the stack's two.
@@ -124,6 +124,7 @@ fn backup_of_a_10k_entry_contract_completes_and_verifies() {
         assert_eq!(m.lines().filter(|l| l.starts_with(name)).count(), 3, "{name}:\n{m}");
     }
     assert!(m.contains(&format!("luckee_backup_last_run_success{{chain_id=\"{}\",contract=\"{}\",name=\"mock_registry\"}} 1", d.chain_id, s.registry)), "{m}");
+    promtool_check_metrics(&metrics);
 }
 
 #[test]
@@ -250,7 +251,7 @@ fn verify_catches_altered_missing_and_extra_files() {
 }
 
 #[test]
-fn retention_prunes_only_complete_backups() {
+fn retention_prunes_only_complete_backups_and_failed_runs_keep_the_metrics() {
     let s = Stack::deploy();
     let root = tempfile::tempdir().unwrap();
     let dir = root.path().to_str().unwrap();
@@ -274,4 +275,21 @@ fn retention_prunes_only_complete_backups() {
     assert!(left.contains(&"20000101T000000Z".to_string()) && left.contains(&"notes".to_string()), "{left:?}");
     s.w.luckee(&["backup", "--dir", dir, "--keep", "0"]).expect_code(2);
     s.w.luckee(&["backup", "--dir", dir, "--keep", "1", "--max-age", "1d"]).expect_code(2);
+
+    // A run that cannot reach the node fails (exit 4) but still reports the newest backup on
+    // disk, and 0 where there is none, so that the "backup too old" alerts fire.
+    let dead = format!("http://127.0.0.1:{}", std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port());
+    let prom = root.path().join("backup.prom");
+    let empty = tempfile::tempdir().unwrap();
+    for (d, fresh) in [(dir, false), (empty.path().to_str().unwrap(), true)] {
+        s.w.luckee(&["backup", "--dir", d, "--node", &dead, "--metrics-file", prom.to_str().unwrap()]).expect_code(4);
+        let m = std::fs::read_to_string(&prom).unwrap();
+        let sample = |name: &str| -> f64 {
+            let prefix = format!("{name}{{chain_id=\"{}\",contract=\"{}\",name=\"mock_ft\"}} ", devnet().chain_id, s.ft);
+            m.lines().find_map(|l| l.strip_prefix(&prefix)).unwrap_or_else(|| panic!("{prefix}:\n{m}")).parse().unwrap()
+        };
+        assert_eq!(sample("luckee_backup_last_run_success"), 0.0);
+        let last = sample("luckee_backup_last_success_timestamp_seconds");
+        assert_eq!(last == 0.0, fresh, "{m}");
+    }
 }

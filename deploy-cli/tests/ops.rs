@@ -4,48 +4,15 @@
 mod stack;
 mod support;
 
-use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use stack::Stack;
+use stack::{promtool, promtool_check_metrics, Stack};
 use support::{devnet, Workdir};
 
 /// A loopback port nothing listens on.
 fn closed_port() -> u16 {
     let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     l.local_addr().unwrap().port()
-}
-
-/// `promtool` from PATH or the tool cache of `ci/install-tools`; panics if missing.
-pub fn promtool() -> PathBuf {
-    let cached = Path::new(&std::env::var("HOME").unwrap_or_default()).join(".cache/luckee/tools/bin/promtool");
-    let on_path = std::env::var_os("PATH")
-        .map(|p| std::env::split_paths(&p).map(|d| d.join("promtool")).find(|p| p.exists()))
-        .unwrap_or_default();
-    on_path.or_else(|| cached.exists().then_some(cached)).expect("promtool not found: run ci/install-tools")
-}
-
-/// `promtool check metrics` of a metrics file (text format lint); panics on errors.
-pub fn promtool_check_metrics(path: &Path) {
-    let text = std::fs::read(path).unwrap();
-    let mut child = Command::new(promtool())
-        .args(["check", "metrics"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    use std::io::Write;
-    child.stdin.take().unwrap().write_all(&text).unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "promtool check metrics {}: {}{}\n{}",
-        path.display(),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr),
-        String::from_utf8_lossy(&text)
-    );
 }
 
 /// The memo of a tx, read back from the node.

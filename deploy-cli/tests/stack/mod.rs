@@ -5,8 +5,12 @@
 //! paying rule (`gas_probe`, no daily cap), a funded reporter registered with the incentive,
 //! and a funded user who is a registry member. The reporter's and user's mnemonics are
 //! written to `reporter.key` / `user.key` (mode 600) for `ops gas`.
+//!
+//! Also: [`promtool_check_metrics`] lints a `--metrics-file` with the real `promtool`.
 #![allow(dead_code)]
 
+use std::path::{Path, PathBuf};
+use std::process::Command;
 use std::time::Duration;
 
 use luckee::chain::ops::execute_msg;
@@ -138,4 +142,36 @@ impl Stack {
         }
         start.elapsed()
     }
+}
+
+/// `promtool` from PATH or the tool cache of `ci/install-tools`; panics if missing.
+pub fn promtool() -> PathBuf {
+    let cached = Path::new(&std::env::var("HOME").unwrap_or_default()).join(".cache/luckee/tools/bin/promtool");
+    let on_path = std::env::var_os("PATH")
+        .map(|p| std::env::split_paths(&p).map(|d| d.join("promtool")).find(|p| p.exists()))
+        .unwrap_or_default();
+    on_path.or_else(|| cached.exists().then_some(cached)).expect("promtool not found: run ci/install-tools")
+}
+
+/// `promtool check metrics` of a metrics file (text format lint); panics on errors.
+pub fn promtool_check_metrics(path: &Path) {
+    let text = std::fs::read(path).unwrap();
+    let mut child = Command::new(promtool())
+        .args(["check", "metrics"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(&text).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "promtool check metrics {}: {}{}\n{}",
+        path.display(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+        String::from_utf8_lossy(&text)
+    );
 }

@@ -31,7 +31,8 @@
 //! 3 a query refused or a checksum mismatch; 4 node unreachable; 5 another backup is running.
 //! With `--metrics-file`: `luckee_backup_last_success_timestamp_seconds`,
 //! `luckee_backup_duration_seconds` (and size, entries, height) of each contract's newest
-//! complete backup on disk, and `luckee_backup_last_run_success`, also after a failed run.
+//! complete backup on disk (timestamp 0 when there is none), and
+//! `luckee_backup_last_run_success`, also after a failed run.
 
 pub mod files;
 pub mod verify;
@@ -346,8 +347,9 @@ fn backup_metrics(chain_id: &str, chain_dir: &Path, report: &BackupReport) -> Me
         let l = [("contract", row.address.as_str()), ("name", row.contract.name())];
         m.set_bool(metrics::BACKUP_LAST_RUN_SUCCESS, &l, row.status == "ok");
         let newest = complete_backups(&chain_dir.join(row.contract.name())).into_iter().rev().find(|(_, man)| man.contract.address == row.address);
+        // No complete backup at all: 0, so that "last backup too old" alerts fire.
+        m.set(metrics::BACKUP_LAST_SUCCESS, &l, newest.as_ref().map_or(0.0, |(_, man)| man.finished_at_unix));
         if let Some((_, man)) = newest {
-            m.set(metrics::BACKUP_LAST_SUCCESS, &l, man.finished_at_unix);
             m.set(metrics::BACKUP_DURATION, &l, man.duration_seconds);
             m.set(metrics::BACKUP_SIZE, &l, man.size() as f64);
             m.set(metrics::BACKUP_STATE_ENTRIES, &l, man.state_entries as f64);
