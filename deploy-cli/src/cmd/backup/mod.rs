@@ -81,9 +81,9 @@ pub struct BackupArgs {
     /// Raw state entries per AllContractState page.
     #[arg(long, value_name = "N", default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..))]
     pub page_limit: u64,
-    /// Also write Prometheus metrics to PATH (see `luckee ops status --help`).
-    #[arg(long, value_name = "PATH")]
-    pub metrics_file: Option<PathBuf>,
+    #[command(flatten)]
+    /// `--metrics-file`.
+    pub metrics: crate::cmd::ops::MetricsArg,
 }
 
 /// `luckee backup …` subcommands.
@@ -317,7 +317,7 @@ async fn backup(ctx: &Context, args: &BackupArgs) -> Result<()> {
         }
     }
     report.seconds = start.elapsed().as_secs_f64();
-    if let Some(path) = &args.metrics_file {
+    if let Some(path) = args.metrics.path() {
         backup_metrics(chain_id, &chain_dir, &report).write(path)?;
     }
     ctx.print(&report);

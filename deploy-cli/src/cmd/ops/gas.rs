@@ -24,7 +24,7 @@ use cosmwasm_std::Uint128;
 use luckee_types::incentive::{self, ExecuteMsg, RewardRule};
 use serde::Serialize;
 
-use super::{get_config, incentive_address, monitoring_client, write_metrics, Level, OpsArgs};
+use super::{get_config, incentive_address, monitoring_client, write_metrics, Level, MetricsArg, OpsArgs};
 use crate::chain::ops::execute_msg;
 use crate::chain::{ChainClient, TxRequest};
 use crate::cmd::Context;
@@ -69,7 +69,8 @@ pub struct GasArgs {
     /// Recipient of the simulated distribute_reward (a registry member); default: the user.
     #[arg(long, value_name = "ADDRESS")]
     pub recipient: Option<String>,
-    /// Rule of the simulated distribute_reward; default: see `luckee ops gas --help`.
+    /// Rule of the simulated distribute_reward; default: the first enabled rule paying FT,
+    /// preferably one without a daily cap.
     #[arg(long, value_name = "ID")]
     pub rule: Option<String>,
     /// Points exchanged by the simulated mint_for_points.
@@ -79,9 +80,9 @@ pub struct GasArgs {
     /// `--threshold distribute_reward=300000:400000` (gas; repeatable).
     #[arg(long = "threshold", value_name = "OPERATION=WARNING:CRITICAL", value_parser = parse_threshold)]
     pub thresholds: Vec<Threshold>,
-    /// Also write Prometheus metrics to PATH (see `ops status --help`).
-    #[arg(long, value_name = "PATH")]
-    pub metrics_file: Option<PathBuf>,
+    #[command(flatten)]
+    /// `--metrics-file`.
+    pub metrics: MetricsArg,
 }
 
 /// One simulated operation.
@@ -281,7 +282,7 @@ pub async fn run(ctx: &Context, args: &OpsArgs, g: &GasArgs) -> Result<()> {
         status.name(),
         rows.iter().map(|r| format!("{} {} ({})", r.operation, or_dash(r.gas_used), r.status.name())).collect::<Vec<_>>().join(", ")
     );
-    write_gas_metrics(&ctx.net.chain_id, &contract, &rows, g.metrics_file.as_deref())?;
+    write_gas_metrics(&ctx.net.chain_id, &contract, &rows, g.metrics.path())?;
     ctx.print(&GasReport { chain_id: ctx.net.chain_id.clone(), contract, status, code: status.code(), summary: summary.clone(), operations: rows });
     status.into_result(summary)
 }

@@ -17,14 +17,13 @@
 //! `LUCKEE HEALTH <LEVEL> - <summary> | <perfdata>`, and is the exit code: 0 OK, 1 WARNING,
 //! 2 CRITICAL, 3 UNKNOWN (also for any setup error, e.g. a bad config or no deployment).
 
-use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Args;
 use luckee_types::incentive;
 use serde::Serialize;
 
-use super::{ft_minter, get_config, incentive_address, monitoring_client, set_config_metrics, set_probe_metrics, set_stats_metrics, write_metrics, Level, OpsArgs};
+use super::{ft_minter, get_config, incentive_address, monitoring_client, set_config_metrics, set_probe_metrics, set_stats_metrics, write_metrics, Level, MetricsArg, OpsArgs};
 use crate::chain::Probe;
 use crate::cmd::Context;
 use crate::error::Result;
@@ -46,9 +45,9 @@ pub struct HealthArgs {
     /// Per-request RPC timeout; an unreachable node is CRITICAL after about twice this.
     #[arg(long, default_value = "10s", value_parser = humantime::parse_duration, value_name = "DURATION")]
     pub timeout: Duration,
-    /// Also write Prometheus metrics to PATH (see `ops status --help`).
-    #[arg(long, value_name = "PATH")]
-    pub metrics_file: Option<PathBuf>,
+    #[command(flatten)]
+    /// `--metrics-file`.
+    pub metrics: MetricsArg,
 }
 
 /// One check's result.
@@ -187,7 +186,7 @@ pub async fn run(ctx: &Context, args: &OpsArgs, h: &HealthArgs) -> Result<()> {
                             }
                         }
                     }
-                    if h.metrics_file.is_some() {
+                    if h.metrics.path().is_some() {
                         // The business counters ride along for the alerting rules; a failure here
                         // is not a health check of its own.
                         match client.smart_query::<incentive::StatsResponse>(&contract, &incentive::QueryMsg::GetStats { day: None }, height).await {
@@ -216,7 +215,7 @@ pub async fn run(ctx: &Context, args: &OpsArgs, h: &HealthArgs) -> Result<()> {
         probe: probe_out,
         checks: checks.0,
     };
-    write_metrics(&m, h.metrics_file.as_deref())?;
+    write_metrics(&m, h.metrics.path())?;
     ctx.print(&report);
     status.into_result(summary)
 }

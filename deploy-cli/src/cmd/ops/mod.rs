@@ -36,13 +36,20 @@ pub struct OpsArgs {
     pub contract: Option<String>,
 }
 
-/// `--metrics-file PATH`.
+/// `--metrics-file PATH` of `ops status`, `ops health`, `ops gas` and `backup`.
 #[derive(Debug, Clone, Args)]
 pub struct MetricsArg {
-    /// Also write Prometheus metrics to PATH (text format, atomically; for node_exporter's
-    /// textfile collector: PATH must end in .prom, one file per command).
+    /// Also write Prometheus metrics to PATH: text format, written atomically, mode 0644. For
+    /// node_exporter's textfile collector name it luckee_<command>.prom, one file per command.
     #[arg(long, value_name = "PATH")]
     pub metrics_file: Option<PathBuf>,
+}
+
+impl MetricsArg {
+    /// The path, if given.
+    pub fn path(&self) -> Option<&Path> {
+        self.metrics_file.as_deref()
+    }
 }
 
 /// `luckee ops …`
@@ -70,9 +77,24 @@ pub enum OpsCommand {
         metrics: MetricsArg,
     },
     /// Monitoring check, one line per check; exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
+    ///
+    /// Checks: rpc (reachable, right chain-id; WARNING above --latency-warning), sync
+    /// (CRITICAL when catching up or the latest block is older than --block-age-critical,
+    /// WARNING above --block-age-warning), get_config (CRITICAL if it fails), paused (WARNING),
+    /// enabled (WARNING when false), ft_minter (CRITICAL unless the FT's minter is the
+    /// incentive). The first line is `LUCKEE HEALTH <LEVEL> - <summary> | <perfdata>`; the exit
+    /// code is the worst level (CRITICAL > WARNING > UNKNOWN > OK). Any setup error (config,
+    /// no deployment) is UNKNOWN.
     Health(health::HealthArgs),
     /// Simulate distribute_reward, mint_for_points and update_rules (nothing broadcast) and
     /// compare their gas with the thresholds; exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
+    ///
+    /// distribute_reward is signed by the reporter key (default: the signer) with a fresh
+    /// activity id, mint_for_points by the user key (a registry member holding points),
+    /// update_rules by the signer (the incentive admin) as an unchanged upsert. The seed's
+    /// thresholds (warning/critical): distribute_reward 130000/150000, mint_for_points
+    /// 90000/110000, update_rules 50000/70000 gas, compared with the whole simulated tx's gas.
+    /// An operation that cannot be simulated is UNKNOWN with the reason.
     Gas(gas::GasArgs),
 }
 
@@ -89,7 +111,7 @@ pub async fn run(global: &GlobalArgs, cwd: &Path, args: OpsArgs, cmd: OpsCommand
         match cmd {
             OpsCommand::Pause { reason } => pause::run(&ctx, &args, true, reason).await,
             OpsCommand::Resume { reason } => pause::run(&ctx, &args, false, reason).await,
-            OpsCommand::Status { metrics } => status::run(&ctx, &args, metrics.metrics_file.as_deref()).await,
+            OpsCommand::Status { metrics } => status::run(&ctx, &args, metrics.path()).await,
             OpsCommand::Health(h) => health::run(&ctx, &args, &h).await,
             OpsCommand::Gas(g) => gas::run(&ctx, &args, &g).await,
         }
