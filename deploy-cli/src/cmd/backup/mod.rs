@@ -67,7 +67,7 @@ pub struct BackupArgs {
     /// `verify DIR`.
     #[command(subcommand)]
     pub command: Option<BackupCommand>,
-    /// Backup root; backups go to ROOT/<chain-id>/<contract>/<UTC time>/. Default: `[ops]
+    /// Backup root; backups go to `ROOT/<chain-id>/<contract>/<UTC time>/`. Default: `[ops]
     /// backup_dir`, else ./backups.
     #[arg(long, env = "LUCKEE_BACKUP_DIR", value_name = "ROOT")]
     pub dir: Option<PathBuf>,

@@ -40,7 +40,7 @@ pub struct OpsArgs {
 #[derive(Debug, Clone, Args)]
 pub struct MetricsArg {
     /// Also write Prometheus metrics to PATH: text format, written atomically, mode 0644. For
-    /// node_exporter's textfile collector name it luckee_<command>.prom, one file per command.
+    /// node_exporter's textfile collector name it `luckee_<command>.prom`, one file per command.
     #[arg(long, value_name = "PATH")]
     pub metrics_file: Option<PathBuf>,
 }
