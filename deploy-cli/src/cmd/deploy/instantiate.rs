@@ -25,7 +25,6 @@
 use cosmrs::proto::cosmwasm::wasm::v1::{MsgExecuteContract, MsgInstantiateContract2};
 use cosmrs::Any;
 use luckee_types::{ft, incentive, registry};
-use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use super::{planned_kinds, predict_address, salt_for, send_recorded, settle_pending};
@@ -120,29 +119,6 @@ fn exec(sender: &str, contract: &str, msg: &impl Serialize, what: String, tag: &
     let json = serde_json::to_vec(msg).map_err(|e| Error::config(format!("execute JSON: {e}")))?;
     let msg = to_any(&MsgExecuteContract { sender: sender.into(), contract: contract.into(), msg: json, funds: vec![] });
     Ok(Step { msg, what, tag })
-}
-
-/// Reads every page of a list query: `query(start_after)` builds the query, `items` extracts
-/// the page, `key` gives the cursor of an item.
-async fn fetch_all<Q: Serialize, R: DeserializeOwned, T>(
-    client: &ChainClient,
-    contract: &str,
-    query: impl Fn(Option<String>) -> Q,
-    items: impl Fn(R) -> Vec<T>,
-    key: impl Fn(&T) -> String,
-) -> Result<Vec<T>> {
-    let mut all = Vec::new();
-    let mut start_after = None;
-    loop {
-        let page = items(client.smart_query(contract, &query(start_after.clone()), None).await?);
-        let Some(last) = page.last() else { return Ok(all) };
-        let next = key(last);
-        if start_after.as_deref() == Some(next.as_str()) {
-            return Ok(all);
-        }
-        start_after = Some(next);
-        all.extend(page);
-    }
 }
 
 /// The instantiate message of `kind` (typed from `luckee-types`), as JSON bytes.
@@ -417,9 +393,9 @@ async fn setup_steps(
         }
     } else {
         if !incentive_new && !plan.incentive.rules.is_empty() {
-            let rules = fetch_all(
-                client,
+            let rules = client.smart_query_all(
                 incentive,
+                None,
                 |start_after| incentive::QueryMsg::GetRules { start_after, limit: None },
                 |r: incentive::RulesResponse| r.rules,
                 |r| r.id.clone(),
@@ -441,9 +417,9 @@ async fn setup_steps(
         let have = if incentive_new || wanted_reporters.is_empty() {
             vec![]
         } else {
-            fetch_all(
-                client,
+            client.smart_query_all(
                 incentive,
+                None,
                 |start_after| incentive::QueryMsg::GetRegisteredContracts { start_after, limit: None },
                 |r: incentive::RegisteredContractsResponse| r.contracts,
                 |c| c.address.to_string(),
@@ -470,9 +446,9 @@ async fn setup_steps(
             warn("registry is an existing contract: deploy.registry.members not applied".into());
         } else {
             let reg = &addr[&ContractKind::Registry];
-            let members = fetch_all(
-                client,
+            let members = client.smart_query_all(
                 reg,
+                None,
                 |start_after| registry::QueryMsg::Members { start_after, limit: None },
                 |r: registry::MembersResponse| r.members,
                 |m| m.to_string(),
