@@ -1,0 +1,415 @@
+//! `luckee-bench report`: turns ci/bench's samples (one JSON object per line, `kind` naming the
+//! measurement) into the table, or into one JSON document (`--output json`).
+//!
+//! Every figure is median [min – max] over the runs. Contenders ran alternately (luckee, old
+//! way, luckee, …) on the same node; a ratio is old way ÷ luckee of one pair (same run index),
+//! summarized the same way.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::Path;
+
+use serde_json::{json, Value};
+
+use super::Res;
+
+/// The seed's warning thresholds of `contract_performance_metrics.gas_usage`.
+const BUDGETS: [(&str, u64); 3] = [("distribute_reward", 130_000), ("mint_for_points", 90_000), ("update_rules", 50_000)];
+/// Gas rows, in table order.
+const GAS_OPS: [&str; 5] = ["distribute_reward", "mint_for_points", "update_rules", "emergency_pause", "batch_distribute"];
+const LUCKEE: &str = "luckee";
+const OLD: &str = "old_way";
+
+/// median, min, max and count of samples.
+#[derive(Debug, Clone, Copy)]
+struct Stats {
+    median: f64,
+    min: f64,
+    max: f64,
+    n: usize,
+}
+
+impl Stats {
+    fn of(mut xs: Vec<f64>) -> Option<Stats> {
+        if xs.is_empty() {
+            return None;
+        }
+        xs.sort_by(f64::total_cmp);
+        let n = xs.len();
+        let median = if n % 2 == 1 { xs[n / 2] } else { (xs[n / 2 - 1] + xs[n / 2]) / 2.0 };
+        Some(Stats { median, min: xs[0], max: xs[n - 1], n })
+    }
+
+    fn json(&self) -> Value {
+        json!({ "median": self.median, "min": self.min, "max": self.max, "n": self.n })
+    }
+
+    fn show(&self, f: impl Fn(f64) -> String) -> String {
+        if self.min == self.max {
+            f(self.median)
+        } else {
+            format!("{} [{} – {}]", f(self.median), f(self.min), f(self.max))
+        }
+    }
+}
+
+fn opt_json(s: Option<Stats>) -> Value {
+    s.map_or(Value::Null, |s| s.json())
+}
+
+fn secs(x: f64) -> String {
+    if x < 0.1 {
+        format!("{:.1} ms", x * 1000.0)
+    } else {
+        format!("{x:.2} s")
+    }
+}
+
+fn ratio(x: f64) -> String {
+    format!("{x:.1}×")
+}
+
+/// 1234567 → "1 234 567".
+fn int(x: f64) -> String {
+    let s = format!("{:.0}", x.round());
+    let (sign, digits) = s.strip_prefix('-').map_or(("", s.as_str()), |d| ("-", d));
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(' ');
+        }
+        out.push(c);
+    }
+    format!("{sign}{out}")
+}
+
+fn f(v: &Value, key: &str) -> Option<f64> {
+    v.get(key).and_then(Value::as_f64)
+}
+
+/// All samples, grouped by `kind`.
+struct Samples(BTreeMap<String, Vec<Value>>);
+
+impl Samples {
+    fn load(path: &Path) -> Res<Samples> {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let mut by_kind: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+        for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+            let v: Value = serde_json::from_str(line).map_err(|e| format!("{}:{}: {e}", path.display(), i + 1))?;
+            let kind = v.get("kind").and_then(Value::as_str).unwrap_or("?").to_string();
+            by_kind.entry(kind).or_default().push(v);
+        }
+        Ok(Samples(by_kind))
+    }
+
+    fn kind(&self, kind: &str) -> &[Value] {
+        self.0.get(kind).map_or(&[], Vec::as_slice)
+    }
+
+    fn one(&self, kind: &str) -> Value {
+        self.kind(kind).last().cloned().unwrap_or(Value::Null)
+    }
+
+    /// `key` of every sample of `kind` by `contender`, keyed by run.
+    fn by_run(&self, kind: &str, contender: &str, key: &str) -> BTreeMap<u64, f64> {
+        self.kind(kind)
+            .iter()
+            .filter(|v| v["contender"] == contender)
+            .filter_map(|v| Some((v["run"].as_u64()?, f(v, key)?)))
+            .collect()
+    }
+
+    fn stats(&self, kind: &str, contender: &str, key: &str) -> Option<Stats> {
+        Stats::of(self.by_run(kind, contender, key).into_values().collect())
+    }
+
+    /// Old way ÷ luckee of each pair (same run) of `key`.
+    fn ratio(&self, kind: &str, key: &str) -> Option<Stats> {
+        let a = self.by_run(kind, LUCKEE, key);
+        let b = self.by_run(kind, OLD, key);
+        Stats::of(a.iter().filter_map(|(run, x)| Some(b.get(run)? / x)).filter(|r| r.is_finite()).collect())
+    }
+
+    fn gas(&self, op: &str, phase: &str) -> Option<Stats> {
+        Stats::of(
+            self.kind("gas")
+                .iter()
+                .filter(|v| v["op"] == op && v["phase"] == phase)
+                .filter_map(|v| f(v, "gas_used"))
+                .collect(),
+        )
+    }
+}
+
+/// A pair comparison row: luckee, old way, ratio.
+fn pair_json(s: &Samples, kind: &str, key: &str) -> Value {
+    json!({ "luckee": opt_json(s.stats(kind, LUCKEE, key)), "old_way": opt_json(s.stats(kind, OLD, key)), "old_way_over_luckee": opt_json(s.ratio(kind, key)) })
+}
+
+fn document(s: &Samples) -> Value {
+    let deploy_fps: Vec<&Value> = s.kind("fingerprint").iter().map(|v| &v["sha256"]).collect();
+    let backup_digests: Vec<&Value> = s.kind("backup").iter().map(|v| &v["state_sha256"]).collect();
+    let gas: Vec<Value> = GAS_OPS
+        .iter()
+        .map(|op| {
+            let budget = BUDGETS.iter().find(|(o, _)| o == op).map(|(_, b)| *b);
+            let (u, p) = (s.gas(op, "unpinned"), s.gas(op, "pinned"));
+            let mut row = json!({
+                "op": op, "seed_budget": budget,
+                "unpinned": opt_json(u), "pinned": opt_json(p),
+                "pinned_over_unpinned": match (u, p) { (Some(u), Some(p)) => json!(p.median / u.median), _ => Value::Null },
+            });
+            if *op == "batch_distribute" {
+                let items = s.kind("gas").iter().find(|v| v["op"] == *op).and_then(|v| f(v, "items")).unwrap_or(1.0);
+                row["items"] = json!(items);
+                row["per_item"] = json!({
+                    "unpinned": u.map(|u| u.median / items), "pinned": p.map(|p| p.median / items),
+                    "seed_budget_of_distribute_reward": 130_000,
+                });
+            }
+            row
+        })
+        .collect();
+    json!({
+        "meta": s.one("meta"),
+        "deploy": {
+            "seconds": pair_json(s, "deploy", "seconds"),
+            "blocks": pair_json(s, "deploy", "blocks"),
+            "txs": pair_json(s, "deploy", "txs"),
+            "distinct_tx_heights": pair_json(s, "deploy", "distinct_heights"),
+            "gas_used_all_txs": pair_json(s, "deploy", "gas_used"),
+            "blocks_definition": "last tx height - first tx height + 1 on a fresh devnet (every tx on the chain is the contender's)",
+            "same_end_state": !deploy_fps.is_empty() && deploy_fps.windows(2).all(|w| w[0] == w[1]),
+            "samples": s.kind("deploy"),
+        },
+        "gas": {
+            "rows": gas,
+            "pinning": s.one("pin"),
+            "registry_seed": s.one("seed"),
+            "samples": s.kind("gas"),
+        },
+        "backup": {
+            "seconds": pair_json(s, "backup", "seconds"),
+            "bytes": pair_json(s, "backup", "bytes"),
+            "entries": s.kind("backup").first().map(|v| v["entries"].clone()),
+            "same_raw_state": !backup_digests.is_empty() && backup_digests.windows(2).all(|w| w[0] == w[1]),
+            "samples": s.kind("backup"),
+        },
+        "query": {
+            "seconds": pair_json(s, "query", "seconds"),
+            "luckee_ops_status_seconds": opt_json(s.stats("query", "luckee_ops_status", "seconds")),
+            "in_process_seconds": opt_json(Stats::of(
+                s.one("query_inprocess")["seconds"].as_array().map(|a| a.iter().filter_map(Value::as_f64).collect()).unwrap_or_default(),
+            )),
+            "samples": s.kind("query"),
+        },
+        "artifacts": s.one("sizes")["artifacts"].clone(),
+        "total_seconds": s.one("end")["total_seconds"].clone(),
+    })
+}
+
+/// Left-aligned columns, two spaces apart.
+fn table(out: &mut String, rows: &[Vec<String>]) {
+    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> =
+        (0..cols).map(|c| rows.iter().filter_map(|r| r.get(c)).map(|x| x.chars().count()).max().unwrap_or(0)).collect();
+    for r in rows {
+        let mut line = String::new();
+        for (c, cell) in r.iter().enumerate() {
+            let pad = if c + 1 == r.len() { 0 } else { widths[c] - cell.chars().count() + 2 };
+            line.push_str(cell);
+            line.push_str(&" ".repeat(pad));
+        }
+        let _ = writeln!(out, "  {}", line.trim_end());
+    }
+}
+
+fn stat_cell(v: &Value, fmt: impl Fn(f64) -> String) -> String {
+    match (f(v, "median"), f(v, "min"), f(v, "max")) {
+        (Some(m), Some(lo), Some(hi)) => Stats { median: m, min: lo, max: hi, n: 0 }.show(fmt),
+        _ => "-".into(),
+    }
+}
+
+fn text(d: &Value) -> String {
+    let mut o = String::new();
+    let m = &d["meta"];
+    let s = |v: &Value| v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string());
+    let _ = writeln!(o, "Luckee benchmark (ci/bench) — {} runs per contender, alternating luckee / old way on one devnet", s(&m["runs"]));
+    let _ = writeln!(
+        o,
+        "machine   {} cores, {}, {} GiB RAM, {}",
+        s(&m["machine"]["cores"]),
+        s(&m["machine"]["cpu"]),
+        s(&m["machine"]["mem_gib"]),
+        s(&m["machine"]["os"])
+    );
+    let _ = writeln!(
+        o,
+        "versions  wasmd {} · luckee {} · {}",
+        s(&m["versions"]["wasmd"]),
+        s(&m["versions"]["luckee"]),
+        s(&m["versions"]["rustc"])
+    );
+    let _ = writeln!(
+        o,
+        "chain     {} (ci/devnet, own data dir and ports), block time {} configured (timeout_commit), {} s measured over {} blocks",
+        s(&m["chain"]["chain_id"]),
+        s(&m["chain"]["block_time_configured"]),
+        m["chain"]["block_time_measured_s"].as_f64().map_or("?".into(), |x| format!("{x:.2}")),
+        s(&m["chain"]["blocks_measured"])
+    );
+    let _ = writeln!(o, "figures   median [min – max]; ratio = old way ÷ luckee of each pair (same run), then median [min – max]");
+
+    let pair = |o: &mut String, head: [&str; 3], rows: Vec<(&str, &Value, fn(f64) -> String)>| {
+        let mut t = vec![vec![String::new(), head[0].into(), head[1].into(), head[2].into()]];
+        for (label, v, fmt) in rows {
+            t.push(vec![label.into(), stat_cell(&v["luckee"], fmt), stat_cell(&v["old_way"], fmt), stat_cell(&v["old_way_over_luckee"], ratio)]);
+        }
+        table(o, &t);
+    };
+
+    let dep = &d["deploy"];
+    let _ = writeln!(o, "\n1. Full-stack deploy, fresh devnet each run (store 3 codes, instantiate 3, FT minter → incentive, get_config)");
+    pair(
+        &mut o,
+        ["luckee deploy upload+instantiate+verify", "old way (wasmd CLI scripts)", "old ÷ luckee"],
+        vec![
+            ("wall time", &dep["seconds"], secs),
+            ("blocks", &dep["blocks"], int),
+            ("txs", &dep["txs"], int),
+            ("gas used, all txs", &dep["gas_used_all_txs"], int),
+        ],
+    );
+    let _ = writeln!(o, "  blocks = last tx height − first tx height + 1 (every tx on the fresh chain is the contender's)");
+    let _ = writeln!(o, "  same end state (rules, reporter, members, minter, labels, admins, code checksums): {}", yes_no(&dep["same_end_state"]));
+
+    let _ = writeln!(o, "\n2. Gas per operation (gas_used of real txs; budget = the seed's warning threshold)");
+    let mut t = vec![["operation", "seed budget", "unpinned", "vs budget", "pinned (gov proposal)", "vs budget", "pinned ÷ unpinned"]
+        .iter()
+        .map(|h| h.to_string())
+        .collect::<Vec<_>>()];
+    for row in d["gas"]["rows"].as_array().into_iter().flatten() {
+        let op = s(&row["op"]);
+        let budget = row["seed_budget"].as_f64();
+        let label = if op == "batch_distribute" {
+            format!("batch_distribute ×{} (total)", row["items"].as_f64().map_or("?".into(), int))
+        } else {
+            op.clone()
+        };
+        t.push(vec![
+            label,
+            budget.map_or("-".into(), int),
+            stat_cell(&row["unpinned"], int),
+            vs_budget(f(&row["unpinned"], "median"), budget),
+            stat_cell(&row["pinned"], int),
+            vs_budget(f(&row["pinned"], "median"), budget),
+            row["pinned_over_unpinned"].as_f64().map_or("-".into(), |x| format!("{x:.2}")),
+        ]);
+        if op == "batch_distribute" {
+            let per = &row["per_item"];
+            let (u, p) = (per["unpinned"].as_f64(), per["pinned"].as_f64());
+            t.push(vec![
+                "  per item".into(),
+                "130 000 (single)".into(),
+                u.map_or("-".into(), int),
+                vs_budget(u, Some(130_000.0)),
+                p.map_or("-".into(), int),
+                vs_budget(p, Some(130_000.0)),
+                String::new(),
+            ]);
+        }
+    }
+    table(&mut o, &t);
+    let pin = &d["gas"]["pinning"];
+    let _ = writeln!(
+        o,
+        "  emergency_pause = {{paused: true}}; batch = 100 activities of 100 distinct registered members (one mint each)"
+    );
+    if !pin.is_null() {
+        let _ = writeln!(
+            o,
+            "  pinning: gov proposal {} (MsgPinCodes {}), validator votes yes, {} to passed and pinned",
+            s(&pin["proposal"]),
+            s(&pin["codes"]),
+            pin["seconds"].as_f64().map_or("?".into(), secs)
+        );
+    }
+
+    let b = &d["backup"];
+    let e = &b["entries"];
+    let _ = writeln!(
+        o,
+        "\n3. Backup of the stack: registry {} raw entries, FT {}, incentive {}",
+        e["mock_registry"].as_f64().map_or("?".into(), int),
+        e["mock_ft"].as_f64().map_or("?".into(), int),
+        e["luckee_incentive"].as_f64().map_or("?".into(), int)
+    );
+    pair(
+        &mut o,
+        ["luckee backup", "old way (contract-state all loop)", "old ÷ luckee"],
+        vec![("wall time", &b["seconds"], secs), ("bytes written", &b["bytes"], int)],
+    );
+    let _ = writeln!(o, "  same raw state (every key/value of the three contracts): {}", yes_no(&b["same_raw_state"]));
+    let _ = writeln!(o, "  luckee also saves code.wasm, contract/code info, smart queries and a manifest with every file's sha256, at one height");
+
+    let q = &d["query"];
+    let _ = writeln!(o, "\n4. One smart query get_config, one process each (start to answer)");
+    pair(
+        &mut o,
+        ["luckee chain client (luckee-bench query)", "wasmd query wasm contract-state smart", "old ÷ luckee"],
+        vec![("wall time", &q["seconds"], secs)],
+    );
+    let _ = writeln!(o, "  `luckee ops status -o json` (get_config and the rest of the status, one process): {}", stat_cell(&q["luckee_ops_status_seconds"], secs));
+    let _ = writeln!(o, "  in-process, connected (luckee::chain::ChainClient::smart_query): {}", stat_cell(&q["in_process_seconds"], secs));
+
+    let _ = writeln!(o, "\n5. Artifacts");
+    let mut t = vec![vec!["contract".into(), "raw bytes".into(), "gzip bytes (as uploaded)".into(), "gzip ÷ raw".into()]];
+    let (mut raw, mut gz) = (0.0, 0.0);
+    for a in d["artifacts"].as_array().into_iter().flatten() {
+        let (r, g) = (f(a, "raw_bytes").unwrap_or(0.0), f(a, "gzip_bytes").unwrap_or(0.0));
+        raw += r;
+        gz += g;
+        t.push(vec![s(&a["contract"]), int(r), int(g), format!("{:.2}", g / r)]);
+    }
+    t.push(vec!["total".into(), int(raw), int(gz), format!("{:.2}", gz / raw)]);
+    table(&mut o, &t);
+    if let Some(total) = d["total_seconds"].as_f64() {
+        let _ = writeln!(o, "\nci/bench took {total:.0} s");
+    }
+    o
+}
+
+/// "ok −7%" within the budget, "OVER +37%" above it, "-" without one.
+fn vs_budget(x: Option<f64>, budget: Option<f64>) -> String {
+    match (x, budget) {
+        (Some(x), Some(b)) => {
+            let pct = (x / b - 1.0) * 100.0;
+            if x <= b {
+                format!("ok −{:.0}%", -pct)
+            } else {
+                format!("OVER +{pct:.0}%")
+            }
+        }
+        _ => "-".into(),
+    }
+}
+
+fn yes_no(v: &Value) -> &'static str {
+    if v.as_bool() == Some(true) {
+        "yes"
+    } else {
+        "NO"
+    }
+}
+
+pub fn run(results: &Path, output: &str) -> Res<()> {
+    let samples = Samples::load(results)?;
+    let doc = document(&samples);
+    match output {
+        "json" => println!("{}", serde_json::to_string_pretty(&doc)?),
+        "text" => print!("{}", text(&doc)),
+        other => return Err(format!("--output {other}: expected text or json").into()),
+    }
+    Ok(())
+}
