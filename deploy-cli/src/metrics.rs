@@ -277,9 +277,10 @@ mod tests {
             while let Some(i) = rest.find("luckee_") {
                 let name: String =
                     rest[i..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
-                // `luckee:…` recording rules and label values such as `.*luckee.*` are not metrics.
+                // `luckee:…` recording rules and regex label values such as `.*luckee_health.*`
+                // or `…/luckee_backup.prom` are not metrics.
                 let before = rest[..i].chars().last();
-                if before != Some('.') && before != Some(':') {
+                if !matches!(before, Some('.' | ':' | '*' | '/')) {
                     used.insert(name.clone());
                 }
                 rest = &rest[i + name.len()..];
