@@ -19,6 +19,20 @@ TX_FLAGS=(--from "$ADMIN_ADDRESS" --keyring-backend test --home "$WASMD_HOME"
   --gas auto --gas-adjustment 1.3 --gas-prices 0.025ustake --yes --output json)
 Q_FLAGS=(--node "$NODE" --output json)
 
+# wait_tx HASH — print the tx's result once it is in a block. `wasmd query wait-tx` looks the tx
+# up, then subscribes to new txs: one included in between is missed and it times out, so after
+# a short timeout the tx is looked up again (polled), as a careful script must.
+wait_tx() {
+  "$WASMD" query wait-tx "$1" --timeout 3s "${Q_FLAGS[@]}" 2>/dev/null && return 0
+  echo "wait-tx missed $1; polling wasmd query tx" >&2
+  local i
+  for i in $(seq 1 60); do
+    "$WASMD" query tx "$1" "${Q_FLAGS[@]}" 2>/dev/null && return 0
+    sleep 1
+  done
+  return 1
+}
+
 # tx ARGS… — broadcast one tx (sync: CheckTx only, no logs on SDK >= 0.50), then wait until it
 # is in a block and print the full result (with events). Fails on a CheckTx or DeliverTx error.
 tx() {
@@ -27,7 +41,7 @@ tx() {
     || { echo "wasmd tx $1 $2 failed: $(cat "$WORK/.tx.err") $out" >&2; return 1; }
   if [ "$(jq -r '.code' <<<"$out")" != 0 ]; then echo "CheckTx failed: $out" >&2; return 1; fi
   hash=$(jq -r '.txhash' <<<"$out")
-  res=$("$WASMD" query wait-tx "$hash" --timeout 60s "${Q_FLAGS[@]}") || { echo "tx $hash not included" >&2; return 1; }
+  res=$(wait_tx "$hash") || { echo "tx $hash not included" >&2; return 1; }
   if [ "$(jq -r '.code' <<<"$res")" != 0 ]; then echo "DeliverTx failed: $(jq -r .raw_log <<<"$res")" >&2; return 1; fi
   echo "$res"
 }

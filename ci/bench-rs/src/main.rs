@@ -7,7 +7,8 @@
 //! * `seed-registry` — fills the registry mock up to N raw state entries (deterministic
 //!   generated member addresses, `register_batch` × 500, several messages per tx);
 //! * `gas` — sends real txs (`distribute_reward`, `mint_for_points`, `update_rules`,
-//!   `emergency_pause` on/off, `batch_distribute` of 100) and prints each tx's `gas_used`;
+//!   `emergency_pause` on/off, `batch_distribute` of 100, and a bank send as the floor of any
+//!   tx) and prints each tx's `gas_used`;
 //! * `sizes` — artifact sizes, raw and gzip as `luckee deploy upload` sends them.
 //!
 //! Signing keys are the devnet's TEST-ONLY accounts (`ci/devnet-accounts.toml`). Output: one
@@ -174,6 +175,15 @@ async fn gas(cli: &Cli, incentive: &str, phase: &str, runs: usize, member_offset
     let exec = |who: &Signer, msg: &ExecuteMsg| execute_msg(who.address.as_ref(), incentive, msg);
     let print = |v: Value| println!("{v}");
     for run in 0..runs {
+        // The floor under every budget: a tx without a contract (1ustake bank send).
+        let send_msg = cosmrs::proto::cosmos::bank::v1beta1::MsgSend {
+            from_address: admin.address.to_string(),
+            to_address: user_addr.clone(),
+            amount: vec![cosmrs::proto::cosmos::base::v1beta1::Coin { denom: "ustake".into(), amount: "1".into() }],
+        };
+        let tx = send(&client, &admin, vec![luckee::chain::tx::to_any(&send_msg)]).await?;
+        print(tx_line("bank_send", phase, run, 1, &tx));
+
         // One reward to a registered user (rule without daily cap).
         let msg = ExecuteMsg::DistributeReward {
             recipient: user_addr.clone(),

@@ -16,7 +16,8 @@ use super::Res;
 /// The seed's warning thresholds of `contract_performance_metrics.gas_usage`.
 const BUDGETS: [(&str, u64); 3] = [("distribute_reward", 130_000), ("mint_for_points", 90_000), ("update_rules", 50_000)];
 /// Gas rows, in table order.
-const GAS_OPS: [&str; 5] = ["distribute_reward", "mint_for_points", "update_rules", "emergency_pause", "batch_distribute"];
+const GAS_OPS: [&str; 6] =
+    ["distribute_reward", "mint_for_points", "update_rules", "emergency_pause", "batch_distribute", "bank_send"];
 const LUCKEE: &str = "luckee";
 const OLD: &str = "old_way";
 
@@ -179,6 +180,7 @@ fn document(s: &Samples) -> Value {
             "distinct_tx_heights": pair_json(s, "deploy", "distinct_heights"),
             "gas_used_all_txs": pair_json(s, "deploy", "gas_used"),
             "blocks_definition": "last tx height - first tx height + 1 on a fresh devnet (every tx on the chain is the contender's)",
+            "old_way_wait_tx_misses": s.kind("deploy").iter().filter_map(|v| v["wait_tx_misses"].as_u64()).sum::<u64>(),
             "same_end_state": !deploy_fps.is_empty() && deploy_fps.windows(2).all(|w| w[0] == w[1]),
             "samples": s.kind("deploy"),
         },
@@ -283,6 +285,11 @@ fn text(d: &Value) -> String {
     );
     let _ = writeln!(o, "  blocks = last tx height − first tx height + 1 (every tx on the fresh chain is the contender's)");
     let _ = writeln!(o, "  same end state (rules, reporter, members, minter, labels, admins, code checksums): {}", yes_no(&dep["same_end_state"]));
+    let _ = writeln!(
+        o,
+        "  old way: `wasmd query wait-tx` missed {} included tx(s) in all runs (each cost 3 s until polling found it)",
+        dep["old_way_wait_tx_misses"]
+    );
 
     let _ = writeln!(o, "\n2. Gas per operation (gas_used of real txs; budget = the seed's warning threshold)");
     let mut t = vec![["operation", "seed budget", "unpinned", "vs budget", "pinned (gov proposal)", "vs budget", "pinned ÷ unpinned"]
@@ -292,10 +299,10 @@ fn text(d: &Value) -> String {
     for row in d["gas"]["rows"].as_array().into_iter().flatten() {
         let op = s(&row["op"]);
         let budget = row["seed_budget"].as_f64();
-        let label = if op == "batch_distribute" {
-            format!("batch_distribute ×{} (total)", row["items"].as_f64().map_or("?".into(), int))
-        } else {
-            op.clone()
+        let label = match op.as_str() {
+            "batch_distribute" => format!("batch_distribute ×{} (total)", row["items"].as_f64().map_or("?".into(), int)),
+            "bank_send" => "(floor: bank send, no contract)".into(),
+            _ => op.clone(),
         };
         t.push(vec![
             label,
