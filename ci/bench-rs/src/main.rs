@@ -51,7 +51,11 @@ struct Cli {
     #[arg(long, env = "CHAIN_ID", default_value = "luckee-local")]
     chain_id: String,
     /// The devnet's accounts file (TEST-ONLY mnemonics).
-    #[arg(long, env = "LUCKEE_DEVNET_ACCOUNTS", default_value = "ci/devnet-accounts.toml")]
+    #[arg(
+        long,
+        env = "LUCKEE_DEVNET_ACCOUNTS",
+        default_value = "ci/devnet-accounts.toml"
+    )]
     accounts: PathBuf,
     #[command(subcommand)]
     cmd: Cmd,
@@ -123,11 +127,14 @@ enum Cmd {
 /// Generated registry member number `i`: a valid, deterministic `wasm1…` address.
 fn member(i: usize) -> String {
     let hash = Sha256::digest(format!("luckee-bench/member/{i}").as_bytes());
-    AccountId::new("wasm", &hash[..20]).expect("20-byte account id").to_string()
+    AccountId::new("wasm", &hash[..20])
+        .expect("20-byte account id")
+        .to_string()
 }
 
 fn mnemonic(accounts: &Path, key: &str) -> Res<String> {
-    let text = std::fs::read_to_string(accounts).map_err(|e| format!("{}: {e}", accounts.display()))?;
+    let text =
+        std::fs::read_to_string(accounts).map_err(|e| format!("{}: {e}", accounts.display()))?;
     let doc: toml::Table = text.parse()?;
     let m = doc
         .get(key)
@@ -149,14 +156,20 @@ async fn connect(cli: &Cli) -> Res<ChainClient> {
 }
 
 async fn send(client: &ChainClient, who: &Signer, msgs: Vec<cosmrs::Any>) -> Res<TxOutcome> {
-    let req = TxRequest { msgs, memo: String::new(), tags: vec!["bench".into()] };
+    let req = TxRequest {
+        msgs,
+        memo: String::new(),
+        tags: vec!["bench".into()],
+    };
     Ok(client.send(who, &req, &mut |_| Ok(())).await?)
 }
 
 /// Raw state entries of `contract` at the latest height.
 async fn count_entries(client: &ChainClient, contract: &str) -> Res<u64> {
     let height = client.status().await?.height;
-    Ok(client.for_each_state_page(contract, height, 1000, |_| Ok(())).await?)
+    Ok(client
+        .for_each_state_page(contract, height, 1000, |_| Ok(()))
+        .await?)
 }
 
 fn tx_line(op: &str, phase: &str, run: usize, items: usize, tx: &TxOutcome) -> Value {
@@ -166,7 +179,13 @@ fn tx_line(op: &str, phase: &str, run: usize, items: usize, tx: &TxOutcome) -> V
     })
 }
 
-async fn gas(cli: &Cli, incentive: &str, phase: &str, runs: usize, member_offset: usize) -> Res<()> {
+async fn gas(
+    cli: &Cli,
+    incentive: &str,
+    phase: &str,
+    runs: usize,
+    member_offset: usize,
+) -> Res<()> {
     let client = connect(cli).await?;
     let admin = signer(&cli.accounts, "admin")?;
     let reporter = signer(&cli.accounts, "reporter")?;
@@ -179,7 +198,10 @@ async fn gas(cli: &Cli, incentive: &str, phase: &str, runs: usize, member_offset
         let send_msg = cosmrs::proto::cosmos::bank::v1beta1::MsgSend {
             from_address: admin.address.to_string(),
             to_address: user_addr.clone(),
-            amount: vec![cosmrs::proto::cosmos::base::v1beta1::Coin { denom: "ustake".into(), amount: "1".into() }],
+            amount: vec![cosmrs::proto::cosmos::base::v1beta1::Coin {
+                denom: "ustake".into(),
+                amount: "1".into(),
+            }],
         };
         let tx = send(&client, &admin, vec![luckee::chain::tx::to_any(&send_msg)]).await?;
         print(tx_line("bank_send", phase, run, 1, &tx));
@@ -194,7 +216,9 @@ async fn gas(cli: &Cli, incentive: &str, phase: &str, runs: usize, member_offset
         print(tx_line("distribute_reward", phase, run, 1, &tx));
 
         // The user exchanges 10 of the points it just earned.
-        let msg = ExecuteMsg::MintForPoints { points: Uint128::new(10) };
+        let msg = ExecuteMsg::MintForPoints {
+            points: Uint128::new(10),
+        };
         let tx = send(&client, &user, vec![exec(&user, &msg)?]).await?;
         print(tx_line("mint_for_points", phase, run, 1, &tx));
 
@@ -206,14 +230,27 @@ async fn gas(cli: &Cli, incentive: &str, phase: &str, runs: usize, member_offset
             daily_cap: None,
             enabled: true,
         };
-        let msg = ExecuteMsg::UpdateRules { upsert: vec![rule], remove: vec![] };
+        let msg = ExecuteMsg::UpdateRules {
+            upsert: vec![rule],
+            remove: vec![],
+        };
         let tx = send(&client, &admin, vec![exec(&admin, &msg)?]).await?;
         print(tx_line("update_rules", phase, run, 1, &tx));
 
         // One emergency pause, and the resume that follows it.
-        let tx = send(&client, &admin, vec![exec(&admin, &ExecuteMsg::EmergencyPause { paused: true })?]).await?;
+        let tx = send(
+            &client,
+            &admin,
+            vec![exec(&admin, &ExecuteMsg::EmergencyPause { paused: true })?],
+        )
+        .await?;
         print(tx_line("emergency_pause", phase, run, 1, &tx));
-        let tx = send(&client, &admin, vec![exec(&admin, &ExecuteMsg::EmergencyPause { paused: false })?]).await?;
+        let tx = send(
+            &client,
+            &admin,
+            vec![exec(&admin, &ExecuteMsg::EmergencyPause { paused: false })?],
+        )
+        .await?;
         print(tx_line("emergency_resume", phase, run, 1, &tx));
 
         // 100 activities of 100 distinct members, all paid.
@@ -225,17 +262,31 @@ async fn gas(cli: &Cli, incentive: &str, phase: &str, runs: usize, member_offset
                 activity_id: format!("bench-{phase}-batch-{run}-{j}"),
             })
             .collect();
-        let tx = send(&client, &reporter, vec![exec(&reporter, &ExecuteMsg::BatchDistribute { items })?]).await?;
+        let tx = send(
+            &client,
+            &reporter,
+            vec![exec(&reporter, &ExecuteMsg::BatchDistribute { items })?],
+        )
+        .await?;
         let paid = tx.event_attr("wasm", "paid").unwrap_or_default();
         if paid != BATCH_ITEMS.to_string() {
-            return Err(format!("batch {} paid {paid} of {BATCH_ITEMS} items (members not registered?)", tx.hash).into());
+            return Err(format!(
+                "batch {} paid {paid} of {BATCH_ITEMS} items (members not registered?)",
+                tx.hash
+            )
+            .into());
         }
         print(tx_line("batch_distribute", phase, run, BATCH_ITEMS, &tx));
     }
     Ok(())
 }
 
-async fn seed_registry(cli: &Cli, registry_addr: &str, entries: u64, min_members: usize) -> Res<()> {
+async fn seed_registry(
+    cli: &Cli,
+    registry_addr: &str,
+    entries: u64,
+    min_members: usize,
+) -> Res<()> {
     let started = Instant::now();
     let client = connect(cli).await?;
     let admin = signer(&cli.accounts, "admin")?;
@@ -248,7 +299,9 @@ async fn seed_registry(cli: &Cli, registry_addr: &str, entries: u64, min_members
         let msgs = chunk
             .chunks(REGISTER_BATCH)
             .map(|c| {
-                let msg = registry::ExecuteMsg::RegisterBatch { addresses: c.to_vec() };
+                let msg = registry::ExecuteMsg::RegisterBatch {
+                    addresses: c.to_vec(),
+                };
                 execute_msg(admin.address.as_ref(), registry_addr, &msg)
             })
             .collect::<luckee::Result<Vec<_>>>()?;
@@ -268,7 +321,9 @@ async fn seed_registry(cli: &Cli, registry_addr: &str, entries: u64, min_members
 
 async fn query(cli: &Cli, contract: &str) -> Res<()> {
     let client = connect(cli).await?;
-    let config: Value = client.smart_query(contract, &QueryMsg::GetConfig {}, None).await?;
+    let config: Value = client
+        .smart_query(contract, &QueryMsg::GetConfig {}, None)
+        .await?;
     println!("{config}");
     Ok(())
 }
@@ -278,7 +333,9 @@ async fn query_latency(cli: &Cli, contract: &str, runs: usize) -> Res<()> {
     let mut seconds = Vec::with_capacity(runs);
     for _ in 0..runs {
         let t = Instant::now();
-        let _: Value = client.smart_query(contract, &QueryMsg::GetConfig {}, None).await?;
+        let _: Value = client
+            .smart_query(contract, &QueryMsg::GetConfig {}, None)
+            .await?;
         seconds.push(t.elapsed().as_secs_f64());
     }
     println!("{}", json!({ "seconds": seconds }));
@@ -291,41 +348,93 @@ fn sizes(dir: &Path) -> Res<()> {
         let path = dir.join(format!("{}.wasm", kind.name()));
         let wasm = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         let gz = luckee::artifacts::gzip(&wasm);
-        out.push(json!({ "contract": kind.name(), "raw_bytes": wasm.len(), "gzip_bytes": gz.len() }));
+        out.push(
+            json!({ "contract": kind.name(), "raw_bytes": wasm.len(), "gzip_bytes": gz.len() }),
+        );
     }
     println!("{}", Value::Array(out));
     Ok(())
 }
 
-async fn fingerprint(cli: &Cli, registry_addr: &str, ft_addr: &str, incentive_addr: &str) -> Res<()> {
+async fn fingerprint(
+    cli: &Cli,
+    registry_addr: &str,
+    ft_addr: &str,
+    incentive_addr: &str,
+) -> Res<()> {
     use luckee_types::{ft, incentive, registry as reg};
     let client = connect(cli).await?;
-    let roles = [(registry_addr, "<registry>"), (ft_addr, "<ft>"), (incentive_addr, "<incentive>")];
+    let roles = [
+        (registry_addr, "<registry>"),
+        (ft_addr, "<ft>"),
+        (incentive_addr, "<incentive>"),
+    ];
     let limit = Some(luckee_types::MAX_PAGE_LIMIT);
     let mut out = serde_json::Map::new();
     for (addr, role) in roles {
-        let info = client.contract_info(addr).await?.ok_or_else(|| format!("no contract {addr}"))?;
-        let code = client.code_info(info.code_id).await?.ok_or_else(|| format!("no code {}", info.code_id))?;
+        let info = client
+            .contract_info(addr)
+            .await?
+            .ok_or_else(|| format!("no contract {addr}"))?;
+        let code = client
+            .code_info(info.code_id)
+            .await?
+            .ok_or_else(|| format!("no code {}", info.code_id))?;
         let mut v = json!({ "label": info.label, "admin": info.admin, "creator": info.creator, "checksum": code.checksum });
         match role {
             "<registry>" => {
-                v["config"] = client.smart_query(addr, &reg::QueryMsg::Config {}, None).await?;
+                v["config"] = client
+                    .smart_query(addr, &reg::QueryMsg::Config {}, None)
+                    .await?;
                 let members = client
-                    .smart_query_all(addr, None, |start_after| reg::QueryMsg::Members { start_after, limit }, |r: reg::MembersResponse| r.members, |m| m.to_string())
+                    .smart_query_all(
+                        addr,
+                        None,
+                        |start_after| reg::QueryMsg::Members { start_after, limit },
+                        |r: reg::MembersResponse| r.members,
+                        |m| m.to_string(),
+                    )
                     .await?;
                 v["members"] = json!(members);
             }
             "<ft>" => {
-                v["token_info"] = client.smart_query(addr, &ft::QueryMsg::TokenInfo {}, None).await?;
-                v["minter"] = client.smart_query(addr, &ft::QueryMsg::Minter {}, None).await?;
+                v["token_info"] = client
+                    .smart_query(addr, &ft::QueryMsg::TokenInfo {}, None)
+                    .await?;
+                v["minter"] = client
+                    .smart_query(addr, &ft::QueryMsg::Minter {}, None)
+                    .await?;
             }
             _ => {
-                v["config"] = client.smart_query(addr, &incentive::QueryMsg::GetConfig {}, None).await?;
-                v["rules"] = client.smart_query(addr, &incentive::QueryMsg::GetRules { start_after: None, limit }, None).await?;
-                let reporters: incentive::RegisteredContractsResponse =
-                    client.smart_query(addr, &incentive::QueryMsg::GetRegisteredContracts { start_after: None, limit }, None).await?;
+                v["config"] = client
+                    .smart_query(addr, &incentive::QueryMsg::GetConfig {}, None)
+                    .await?;
+                v["rules"] = client
+                    .smart_query(
+                        addr,
+                        &incentive::QueryMsg::GetRules {
+                            start_after: None,
+                            limit,
+                        },
+                        None,
+                    )
+                    .await?;
+                let reporters: incentive::RegisteredContractsResponse = client
+                    .smart_query(
+                        addr,
+                        &incentive::QueryMsg::GetRegisteredContracts {
+                            start_after: None,
+                            limit,
+                        },
+                        None,
+                    )
+                    .await?;
                 // Registration time differs between any two deployments.
-                v["reporters"] = json!(reporters.contracts.iter().map(|c| json!([c.address, c.label])).collect::<Vec<_>>());
+                v["reporters"] = json!(reporters
+                    .contracts
+                    .iter()
+                    .map(|c| json!([c.address, c.label]))
+                    .collect::<Vec<_>>());
             }
         }
         out.insert(role.into(), v);
@@ -340,19 +449,31 @@ async fn fingerprint(cli: &Cli, registry_addr: &str, ft_addr: &str, incentive_ad
 
 fn main() {
     let cli = Cli::parse();
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("tokio runtime");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
     let result = rt.block_on(async {
         match &cli.cmd {
             Cmd::Query { contract } => query(&cli, contract).await,
             Cmd::QueryLatency { contract, runs } => query_latency(&cli, contract, *runs).await,
-            Cmd::SeedRegistry { registry, entries, min_members } => {
-                seed_registry(&cli, registry, *entries, *min_members).await
-            }
-            Cmd::Gas { incentive, phase, runs, member_offset } => {
-                gas(&cli, incentive, phase, *runs, *member_offset).await
-            }
+            Cmd::SeedRegistry {
+                registry,
+                entries,
+                min_members,
+            } => seed_registry(&cli, registry, *entries, *min_members).await,
+            Cmd::Gas {
+                incentive,
+                phase,
+                runs,
+                member_offset,
+            } => gas(&cli, incentive, phase, *runs, *member_offset).await,
             Cmd::Sizes { artifacts } => sizes(artifacts),
-            Cmd::Fingerprint { registry, ft, incentive } => fingerprint(&cli, registry, ft, incentive).await,
+            Cmd::Fingerprint {
+                registry,
+                ft,
+                incentive,
+            } => fingerprint(&cli, registry, ft, incentive).await,
             Cmd::Report { results, output } => report::run(results, output),
         }
     });

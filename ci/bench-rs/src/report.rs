@@ -14,10 +14,20 @@ use serde_json::{json, Value};
 use super::Res;
 
 /// The seed's warning thresholds of `contract_performance_metrics.gas_usage`.
-const BUDGETS: [(&str, u64); 3] = [("distribute_reward", 130_000), ("mint_for_points", 90_000), ("update_rules", 50_000)];
+const BUDGETS: [(&str, u64); 3] = [
+    ("distribute_reward", 130_000),
+    ("mint_for_points", 90_000),
+    ("update_rules", 50_000),
+];
 /// Gas rows, in table order.
-const GAS_OPS: [&str; 6] =
-    ["distribute_reward", "mint_for_points", "update_rules", "emergency_pause", "batch_distribute", "bank_send"];
+const GAS_OPS: [&str; 6] = [
+    "distribute_reward",
+    "mint_for_points",
+    "update_rules",
+    "emergency_pause",
+    "batch_distribute",
+    "bank_send",
+];
 const LUCKEE: &str = "luckee";
 const OLD: &str = "old_way";
 
@@ -37,8 +47,17 @@ impl Stats {
         }
         xs.sort_by(f64::total_cmp);
         let n = xs.len();
-        let median = if n % 2 == 1 { xs[n / 2] } else { (xs[n / 2 - 1] + xs[n / 2]) / 2.0 };
-        Some(Stats { median, min: xs[0], max: xs[n - 1], n })
+        let median = if n % 2 == 1 {
+            xs[n / 2]
+        } else {
+            (xs[n / 2 - 1] + xs[n / 2]) / 2.0
+        };
+        Some(Stats {
+            median,
+            min: xs[0],
+            max: xs[n - 1],
+            n,
+        })
     }
 
     fn json(&self) -> Value {
@@ -95,9 +114,18 @@ impl Samples {
     fn load(path: &Path) -> Res<Samples> {
         let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
         let mut by_kind: BTreeMap<String, Vec<Value>> = BTreeMap::new();
-        for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
-            let v: Value = serde_json::from_str(line).map_err(|e| format!("{}:{}: {e}", path.display(), i + 1))?;
-            let kind = v.get("kind").and_then(Value::as_str).unwrap_or("?").to_string();
+        for (i, line) in text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty())
+        {
+            let v: Value = serde_json::from_str(line)
+                .map_err(|e| format!("{}:{}: {e}", path.display(), i + 1))?;
+            let kind = v
+                .get("kind")
+                .and_then(Value::as_str)
+                .unwrap_or("?")
+                .to_string();
             by_kind.entry(kind).or_default().push(v);
         }
         Ok(Samples(by_kind))
@@ -128,7 +156,12 @@ impl Samples {
     fn ratio(&self, kind: &str, key: &str) -> Option<Stats> {
         let a = self.by_run(kind, LUCKEE, key);
         let b = self.by_run(kind, OLD, key);
-        Stats::of(a.iter().filter_map(|(run, x)| Some(b.get(run)? / x)).filter(|r| r.is_finite()).collect())
+        Stats::of(
+            a.iter()
+                .filter_map(|(run, x)| Some(b.get(run)? / x))
+                .filter(|r| r.is_finite())
+                .collect(),
+        )
     }
 
     fn gas(&self, op: &str, phase: &str) -> Option<Stats> {
@@ -149,7 +182,11 @@ fn pair_json(s: &Samples, kind: &str, key: &str) -> Value {
 
 fn document(s: &Samples) -> Value {
     let deploy_fps: Vec<&Value> = s.kind("fingerprint").iter().map(|v| &v["sha256"]).collect();
-    let backup_digests: Vec<&Value> = s.kind("backup").iter().map(|v| &v["state_sha256"]).collect();
+    let backup_digests: Vec<&Value> = s
+        .kind("backup")
+        .iter()
+        .map(|v| &v["state_sha256"])
+        .collect();
     let gas: Vec<Value> = GAS_OPS
         .iter()
         .map(|op| {
@@ -213,12 +250,23 @@ fn document(s: &Samples) -> Value {
 /// Left-aligned columns, two spaces apart.
 fn table(out: &mut String, rows: &[Vec<String>]) {
     let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let widths: Vec<usize> =
-        (0..cols).map(|c| rows.iter().filter_map(|r| r.get(c)).map(|x| x.chars().count()).max().unwrap_or(0)).collect();
+    let widths: Vec<usize> = (0..cols)
+        .map(|c| {
+            rows.iter()
+                .filter_map(|r| r.get(c))
+                .map(|x| x.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
     for r in rows {
         let mut line = String::new();
         for (c, cell) in r.iter().enumerate() {
-            let pad = if c + 1 == r.len() { 0 } else { widths[c] - cell.chars().count() + 2 };
+            let pad = if c + 1 == r.len() {
+                0
+            } else {
+                widths[c] - cell.chars().count() + 2
+            };
             line.push_str(cell);
             line.push_str(&" ".repeat(pad));
         }
@@ -228,15 +276,28 @@ fn table(out: &mut String, rows: &[Vec<String>]) {
 
 fn stat_cell(v: &Value, fmt: impl Fn(f64) -> String) -> String {
     match (f(v, "median"), f(v, "min"), f(v, "max")) {
-        (Some(m), Some(lo), Some(hi)) => Stats { median: m, min: lo, max: hi, n: 0 }.show(fmt),
+        (Some(m), Some(lo), Some(hi)) => Stats {
+            median: m,
+            min: lo,
+            max: hi,
+            n: 0,
+        }
+        .show(fmt),
         _ => "-".into(),
     }
 }
 
+/// One row of a luckee / old way table: label, the `pair_json` value, number format.
+type PairRow<'a> = (&'a str, &'a Value, fn(f64) -> String);
+
 fn text(d: &Value) -> String {
     let mut o = String::new();
     let m = &d["meta"];
-    let s = |v: &Value| v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string());
+    let s = |v: &Value| {
+        v.as_str()
+            .map(str::to_string)
+            .unwrap_or_else(|| v.to_string())
+    };
     let _ = writeln!(o, "Luckee benchmark (ci/bench) — {} runs per contender, alternating luckee / old way on one devnet", s(&m["runs"]));
     let _ = writeln!(
         o,
@@ -263,10 +324,20 @@ fn text(d: &Value) -> String {
     );
     let _ = writeln!(o, "figures   median [min – max]; ratio = old way ÷ luckee of each pair (same run), then median [min – max]");
 
-    let pair = |o: &mut String, head: [&str; 3], rows: Vec<(&str, &Value, fn(f64) -> String)>| {
-        let mut t = vec![vec![String::new(), head[0].into(), head[1].into(), head[2].into()]];
+    let pair = |o: &mut String, head: [&str; 3], rows: Vec<PairRow>| {
+        let mut t = vec![vec![
+            String::new(),
+            head[0].into(),
+            head[1].into(),
+            head[2].into(),
+        ]];
         for (label, v, fmt) in rows {
-            t.push(vec![label.into(), stat_cell(&v["luckee"], fmt), stat_cell(&v["old_way"], fmt), stat_cell(&v["old_way_over_luckee"], ratio)]);
+            t.push(vec![
+                label.into(),
+                stat_cell(&v["luckee"], fmt),
+                stat_cell(&v["old_way"], fmt),
+                stat_cell(&v["old_way_over_luckee"], ratio),
+            ]);
         }
         table(o, &t);
     };
@@ -275,7 +346,11 @@ fn text(d: &Value) -> String {
     let _ = writeln!(o, "\n1. Full-stack deploy, fresh devnet each run (store 3 codes, instantiate 3, FT minter → incentive, get_config)");
     pair(
         &mut o,
-        ["luckee deploy upload+instantiate+verify", "old way (wasmd CLI scripts)", "old ÷ luckee"],
+        [
+            "luckee deploy upload+instantiate+verify",
+            "old way (wasmd CLI scripts)",
+            "old ÷ luckee",
+        ],
         vec![
             ("wall time", &dep["seconds"], secs),
             ("blocks", &dep["blocks"], int),
@@ -284,23 +359,41 @@ fn text(d: &Value) -> String {
         ],
     );
     let _ = writeln!(o, "  blocks = last tx height − first tx height + 1 (every tx on the fresh chain is the contender's)");
-    let _ = writeln!(o, "  same end state (rules, reporter, members, minter, labels, admins, code checksums): {}", yes_no(&dep["same_end_state"]));
+    let _ = writeln!(
+        o,
+        "  same end state (rules, reporter, members, minter, labels, admins, code checksums): {}",
+        yes_no(&dep["same_end_state"])
+    );
     let _ = writeln!(
         o,
         "  old way: `wasmd query wait-tx` missed {} included tx(s) in all runs (each cost 3 s until polling found it)",
         dep["old_way_wait_tx_misses"]
     );
 
-    let _ = writeln!(o, "\n2. Gas per operation (gas_used of real txs; budget = the seed's warning threshold)");
-    let mut t = vec![["operation", "seed budget", "unpinned", "vs budget", "pinned (gov proposal)", "vs budget", "pinned ÷ unpinned"]
-        .iter()
-        .map(|h| h.to_string())
-        .collect::<Vec<_>>()];
+    let _ = writeln!(
+        o,
+        "\n2. Gas per operation (gas_used of real txs; budget = the seed's warning threshold)"
+    );
+    let mut t = vec![[
+        "operation",
+        "seed budget",
+        "unpinned",
+        "vs budget",
+        "pinned (gov proposal)",
+        "vs budget",
+        "pinned ÷ unpinned",
+    ]
+    .iter()
+    .map(|h| h.to_string())
+    .collect::<Vec<_>>()];
     for row in d["gas"]["rows"].as_array().into_iter().flatten() {
         let op = s(&row["op"]);
         let budget = row["seed_budget"].as_f64();
         let label = match op.as_str() {
-            "batch_distribute" => format!("batch_distribute ×{} (total)", row["items"].as_f64().map_or("?".into(), int)),
+            "batch_distribute" => format!(
+                "batch_distribute ×{} (total)",
+                row["items"].as_f64().map_or("?".into(), int)
+            ),
             "bank_send" => "(floor: bank send, no contract)".into(),
             _ => op.clone(),
         };
@@ -311,7 +404,9 @@ fn text(d: &Value) -> String {
             vs_budget(f(&row["unpinned"], "median"), budget),
             stat_cell(&row["pinned"], int),
             vs_budget(f(&row["pinned"], "median"), budget),
-            row["pinned_over_unpinned"].as_f64().map_or("-".into(), |x| format!("{x:.2}")),
+            row["pinned_over_unpinned"]
+                .as_f64()
+                .map_or("-".into(), |x| format!("{x:.2}")),
         ]);
         if op == "batch_distribute" {
             let per = &row["per_item"];
@@ -354,32 +449,76 @@ fn text(d: &Value) -> String {
     );
     pair(
         &mut o,
-        ["luckee backup", "old way (contract-state all loop)", "old ÷ luckee"],
-        vec![("wall time", &b["seconds"], secs), ("bytes written", &b["bytes"], int)],
+        [
+            "luckee backup",
+            "old way (contract-state all loop)",
+            "old ÷ luckee",
+        ],
+        vec![
+            ("wall time", &b["seconds"], secs),
+            ("bytes written", &b["bytes"], int),
+        ],
     );
-    let _ = writeln!(o, "  same raw state (every key/value of the three contracts): {}", yes_no(&b["same_raw_state"]));
+    let _ = writeln!(
+        o,
+        "  same raw state (every key/value of the three contracts): {}",
+        yes_no(&b["same_raw_state"])
+    );
     let _ = writeln!(o, "  luckee also saves code.wasm, contract/code info, smart queries and a manifest with every file's sha256, at one height");
 
     let q = &d["query"];
-    let _ = writeln!(o, "\n4. One smart query get_config, one process each (start to answer)");
+    let _ = writeln!(
+        o,
+        "\n4. One smart query get_config, one process each (start to answer)"
+    );
     pair(
         &mut o,
-        ["luckee chain client (luckee-bench query)", "wasmd query wasm contract-state smart", "old ÷ luckee"],
+        [
+            "luckee chain client (luckee-bench query)",
+            "wasmd query wasm contract-state smart",
+            "old ÷ luckee",
+        ],
         vec![("wall time", &q["seconds"], secs)],
     );
-    let _ = writeln!(o, "  `luckee ops status -o json` (get_config and the rest of the status, one process): {}", stat_cell(&q["luckee_ops_status_seconds"], secs));
-    let _ = writeln!(o, "  in-process, connected (luckee::chain::ChainClient::smart_query): {}", stat_cell(&q["in_process_seconds"], secs));
+    let _ = writeln!(
+        o,
+        "  `luckee ops status -o json` (get_config and the rest of the status, one process): {}",
+        stat_cell(&q["luckee_ops_status_seconds"], secs)
+    );
+    let _ = writeln!(
+        o,
+        "  in-process, connected (luckee::chain::ChainClient::smart_query): {}",
+        stat_cell(&q["in_process_seconds"], secs)
+    );
 
     let _ = writeln!(o, "\n5. Artifacts");
-    let mut t = vec![vec!["contract".into(), "raw bytes".into(), "gzip bytes (as uploaded)".into(), "gzip ÷ raw".into()]];
+    let mut t = vec![vec![
+        "contract".into(),
+        "raw bytes".into(),
+        "gzip bytes (as uploaded)".into(),
+        "gzip ÷ raw".into(),
+    ]];
     let (mut raw, mut gz) = (0.0, 0.0);
     for a in d["artifacts"].as_array().into_iter().flatten() {
-        let (r, g) = (f(a, "raw_bytes").unwrap_or(0.0), f(a, "gzip_bytes").unwrap_or(0.0));
+        let (r, g) = (
+            f(a, "raw_bytes").unwrap_or(0.0),
+            f(a, "gzip_bytes").unwrap_or(0.0),
+        );
         raw += r;
         gz += g;
-        t.push(vec![s(&a["contract"]), int(r), int(g), format!("{:.2}", g / r)]);
+        t.push(vec![
+            s(&a["contract"]),
+            int(r),
+            int(g),
+            format!("{:.2}", g / r),
+        ]);
     }
-    t.push(vec!["total".into(), int(raw), int(gz), format!("{:.2}", gz / raw)]);
+    t.push(vec![
+        "total".into(),
+        int(raw),
+        int(gz),
+        format!("{:.2}", gz / raw),
+    ]);
     table(&mut o, &t);
     if let Some(total) = d["total_seconds"].as_f64() {
         let _ = writeln!(o, "\nci/bench took {total:.0} s");
