@@ -78,8 +78,10 @@ pub struct BackupArgs {
     /// is always kept.
     #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
     pub max_age: Option<Duration>,
-    /// Raw state entries per AllContractState page.
-    #[arg(long, value_name = "N", default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..))]
+    /// Raw state entries requested per AllContractState page. wasmd (v0.61) serves at most 100
+    /// per page whatever is asked (x/wasm `maxResultEntries`); a chain with a higher cap may
+    /// honour more.
+    #[arg(long, value_name = "N", default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..))]
     pub page_limit: u64,
     #[command(flatten)]
     /// `--metrics-file`.
