@@ -58,7 +58,10 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 /// gzip at the best compression level.
 pub fn gzip(bytes: &[u8]) -> Vec<u8> {
-    let mut enc = flate2::write::GzEncoder::new(Vec::with_capacity(bytes.len() / 2), flate2::Compression::best());
+    let mut enc = flate2::write::GzEncoder::new(
+        Vec::with_capacity(bytes.len() / 2),
+        flate2::Compression::best(),
+    );
     enc.write_all(bytes).expect("writing to a Vec cannot fail");
     enc.finish().expect("writing to a Vec cannot fail")
 }
@@ -72,13 +75,21 @@ pub fn parse_checksums(text: &str) -> Result<BTreeMap<String, String>> {
         if line.trim().is_empty() || line.trim_start().starts_with('#') {
             continue;
         }
-        let bad = || Error::config(format!("{CHECKSUMS_FILE} line {}: expected '<sha256 hex>  <file>', got '{line}'", i + 1));
+        let bad = || {
+            Error::config(format!(
+                "{CHECKSUMS_FILE} line {}: expected '<sha256 hex>  <file>', got '{line}'",
+                i + 1
+            ))
+        };
         let (hash, rest) = line.split_once(char::is_whitespace).ok_or_else(bad)?;
         let name = rest.trim_start().trim_start_matches('*');
         if hash.len() != 64 || !hash.chars().all(|c| c.is_ascii_hexdigit()) || name.is_empty() {
             return Err(bad());
         }
-        let name = Path::new(name).file_name().map(|n| n.to_string_lossy().into_owned()).ok_or_else(bad)?;
+        let name = Path::new(name)
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .ok_or_else(bad)?;
         out.insert(name, hash.to_ascii_lowercase());
     }
     Ok(out)
@@ -91,7 +102,10 @@ pub fn parse_checksums(text: &str) -> Result<BTreeMap<String, String>> {
 pub fn load(dir: &Path, kinds: &[ContractKind]) -> Result<Vec<Artifact>> {
     let list_path = dir.join(CHECKSUMS_FILE);
     let text = std::fs::read_to_string(&list_path).map_err(|e| {
-        Error::config(format!("cannot read {}: {e} (build the artifacts with ci/build-artifacts)", list_path.display()))
+        Error::config(format!(
+            "cannot read {}: {e} (build the artifacts with ci/build-artifacts)",
+            list_path.display()
+        ))
     })?;
     let sums = parse_checksums(&text)?;
     kinds
@@ -133,8 +147,12 @@ pub fn load(dir: &Path, kinds: &[ContractKind]) -> Result<Vec<Artifact>> {
 pub fn inspect(dir: &Path, kind: ContractKind) -> Result<(String, Option<String>)> {
     let file = format!("{}.wasm", kind.name());
     let path = dir.join(&file);
-    let wasm = std::fs::read(&path)
-        .map_err(|e| Error::config(format!("artifact {} missing or unreadable: {e} (run ci/build-artifacts)", path.display())))?;
+    let wasm = std::fs::read(&path).map_err(|e| {
+        Error::config(format!(
+            "artifact {} missing or unreadable: {e} (run ci/build-artifacts)",
+            path.display()
+        ))
+    })?;
     let listed = std::fs::read_to_string(dir.join(CHECKSUMS_FILE))
         .ok()
         .and_then(|t| parse_checksums(&t).ok())
@@ -149,7 +167,10 @@ mod tests {
     #[test]
     fn parses_sha256sum_format() {
         let h = "a".repeat(64);
-        let text = format!("# built by ci\n{h}  luckee_incentive.wasm\n{}  *artifacts/mock_ft.wasm\n\n", "B".repeat(64));
+        let text = format!(
+            "# built by ci\n{h}  luckee_incentive.wasm\n{}  *artifacts/mock_ft.wasm\n\n",
+            "B".repeat(64)
+        );
         let m = parse_checksums(&text).unwrap();
         assert_eq!(m["luckee_incentive.wasm"], h);
         assert_eq!(m["mock_ft.wasm"], "b".repeat(64));
@@ -162,7 +183,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let wasm = b"\0asm\x01\0\0\0rest".to_vec();
         std::fs::write(dir.path().join("mock_ft.wasm"), &wasm).unwrap();
-        std::fs::write(dir.path().join(CHECKSUMS_FILE), format!("{}  mock_ft.wasm\n", sha256_hex(&wasm))).unwrap();
+        std::fs::write(
+            dir.path().join(CHECKSUMS_FILE),
+            format!("{}  mock_ft.wasm\n", sha256_hex(&wasm)),
+        )
+        .unwrap();
         let a = load(dir.path(), &[ContractKind::Ft]).unwrap();
         assert_eq!(a[0].checksum, sha256_hex(&wasm));
         let gz = a[0].gzipped();

@@ -30,7 +30,13 @@ pub struct GlobalArgs {
     #[arg(long, global = true, env = "LUCKEE_NETWORK", default_value = "local")]
     pub network: String,
     /// CometBFT RPC endpoint(s), tried in order; overrides the network's `rpc`.
-    #[arg(long, global = true, env = "LUCKEE_NODE", value_delimiter = ',', value_name = "URL")]
+    #[arg(
+        long,
+        global = true,
+        env = "LUCKEE_NODE",
+        value_delimiter = ',',
+        value_name = "URL"
+    )]
     pub node: Vec<String>,
     /// Expected chain-id; the node's must match.
     #[arg(long, global = true, env = "LUCKEE_CHAIN_ID")]
@@ -39,7 +45,12 @@ pub struct GlobalArgs {
     #[arg(long, global = true, env = "LUCKEE_GAS_PRICES", value_name = "PRICE")]
     pub gas_prices: Option<String>,
     /// Multiplier of simulated gas giving the gas limit (default 1.3).
-    #[arg(long, global = true, env = "LUCKEE_GAS_ADJUSTMENT", value_name = "FACTOR")]
+    #[arg(
+        long,
+        global = true,
+        env = "LUCKEE_GAS_ADJUSTMENT",
+        value_name = "FACTOR"
+    )]
     pub gas_adjustment: Option<String>,
     /// Seconds to wait for a broadcast tx to be included in a block (default 60).
     #[arg(long, global = true, env = "LUCKEE_TX_TIMEOUT", value_name = "SECONDS")]

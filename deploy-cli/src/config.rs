@@ -72,17 +72,28 @@ impl FromStr for GasPrice {
         let s = s.trim();
         let split = s
             .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-            .ok_or_else(|| Error::config(format!("gas price '{s}' has no denom (expected e.g. 0.025ustake)")))?;
+            .ok_or_else(|| {
+                Error::config(format!(
+                    "gas price '{s}' has no denom (expected e.g. 0.025ustake)"
+                ))
+            })?;
         let (amount, denom) = s.split_at(split);
         let amount = Decimal::from_str(amount)
             .map_err(|e| Error::config(format!("gas price '{s}': invalid amount: {e}")))?;
         let valid_denom = denom.len() >= 2
             && denom.starts_with(|c: char| c.is_ascii_alphabetic())
-            && denom.chars().all(|c| c.is_ascii_alphanumeric() || "/:._-".contains(c));
+            && denom
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "/:._-".contains(c));
         if !valid_denom {
-            return Err(Error::config(format!("gas price '{s}': invalid denom '{denom}'")));
+            return Err(Error::config(format!(
+                "gas price '{s}': invalid denom '{denom}'"
+            )));
         }
-        Ok(GasPrice { amount, denom: denom.to_string() })
+        Ok(GasPrice {
+            amount,
+            denom: denom.to_string(),
+        })
     }
 }
 
@@ -120,7 +131,10 @@ impl Network {
             chain_id: "luckee-local".into(),
             rpc: vec!["http://127.0.0.1:26657".into()],
             bech32_prefix: "wasm".into(),
-            gas_price: GasPrice { amount: Decimal::from_str("0.025").expect("const"), denom: "ustake".into() },
+            gas_price: GasPrice {
+                amount: Decimal::from_str("0.025").expect("const"),
+                denom: "ustake".into(),
+            },
             gas_adjustment: Decimal::from_str(DEFAULT_GAS_ADJUSTMENT).expect("const"),
             tx_timeout: Duration::from_secs(DEFAULT_TX_TIMEOUT_SECS),
         }
@@ -332,13 +346,18 @@ impl Plan {
     /// Checks every address of the plan against `net`'s bech32 prefix (exit 2 on the first
     /// bad one, naming its field).
     pub fn validate(&self, net: &Network) -> Result<()> {
-        let opt = |what: &str, a: &Option<String>| a.as_deref().map(|a| net.check_address(what, a)).transpose();
+        let opt = |what: &str, a: &Option<String>| {
+            a.as_deref().map(|a| net.check_address(what, a)).transpose()
+        };
         opt("deploy.admin", &self.admin)?;
         opt("deploy.incentive.admin", &self.incentive.admin)?;
         opt("deploy.ft.existing", &self.ft.existing)?;
         opt("deploy.registry.existing", &self.registry.existing)?;
         for (i, r) in self.incentive.reporters.iter().enumerate() {
-            net.check_address(&format!("deploy.incentive.reporters[{i}].address"), &r.address)?;
+            net.check_address(
+                &format!("deploy.incentive.reporters[{i}].address"),
+                &r.address,
+            )?;
         }
         for (i, m) in self.registry.members.iter().enumerate() {
             net.check_address(&format!("deploy.registry.members[{i}]"), m)?;
@@ -385,9 +404,15 @@ impl ConfigFile {
             None => (cwd.join(DEFAULT_CONFIG_FILE), false),
         };
         match std::fs::read_to_string(&path) {
-            Ok(text) => Self::parse(&text).map_err(|e| Error::config(format!("config {}: {e}", path.display()))),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => Ok(ConfigFile::default()),
-            Err(e) => Err(Error::config(format!("cannot read config {}: {e}", path.display()))),
+            Ok(text) => Self::parse(&text)
+                .map_err(|e| Error::config(format!("config {}: {e}", path.display()))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => {
+                Ok(ConfigFile::default())
+            }
+            Err(e) => Err(Error::config(format!(
+                "cannot read config {}: {e}",
+                path.display()
+            ))),
         }
     }
 
@@ -402,12 +427,25 @@ impl ConfigFile {
         let mut net = if name == LOCAL_NETWORK {
             Network::local()
         } else if file.is_some() {
-            Network { name: name.into(), chain_id: String::new(), rpc: vec![], ..Network::local() }
+            Network {
+                name: name.into(),
+                chain_id: String::new(),
+                rpc: vec![],
+                ..Network::local()
+            }
         } else {
             let known: Vec<&str> = std::iter::once(LOCAL_NETWORK)
-                .chain(self.networks.keys().map(String::as_str).filter(|n| *n != LOCAL_NETWORK))
+                .chain(
+                    self.networks
+                        .keys()
+                        .map(String::as_str)
+                        .filter(|n| *n != LOCAL_NETWORK),
+                )
                 .collect();
-            return Err(Error::config(format!("unknown network '{name}' (configured: {})", known.join(", "))));
+            return Err(Error::config(format!(
+                "unknown network '{name}' (configured: {})",
+                known.join(", ")
+            )));
         };
         if let Some(f) = file {
             let ctx = |field: &str| format!("networks.{name}.{field}");
@@ -421,10 +459,13 @@ impl ConfigFile {
                 net.bech32_prefix = v.clone();
             }
             if let Some(v) = &f.gas_prices {
-                net.gas_price = v.parse().map_err(|e| Error::config(format!("{}: {e}", ctx("gas_prices"))))?;
+                net.gas_price = v
+                    .parse()
+                    .map_err(|e| Error::config(format!("{}: {e}", ctx("gas_prices"))))?;
             }
             if let Some(v) = f.gas_adjustment {
-                net.gas_adjustment = parse_adjustment(&v.to_string()).map_err(|e| Error::config(format!("{}: {e}", ctx("gas_adjustment"))))?;
+                net.gas_adjustment = parse_adjustment(&v.to_string())
+                    .map_err(|e| Error::config(format!("{}: {e}", ctx("gas_adjustment"))))?;
             }
             if let Some(v) = f.tx_timeout_secs {
                 net.tx_timeout = Duration::from_secs(v);
@@ -452,18 +493,34 @@ impl ConfigFile {
         if let Some(v) = overrides.tx_timeout_secs {
             net.tx_timeout = Duration::from_secs(v);
         }
-        net.rpc = net.rpc.iter().map(|u| normalize_rpc_url(u)).collect::<Result<_>>()?;
+        net.rpc = net
+            .rpc
+            .iter()
+            .map(|u| normalize_rpc_url(u))
+            .collect::<Result<_>>()?;
         if net.chain_id.is_empty() {
             return Err(Error::config(format!("network '{name}' has no chain_id")));
         }
         if net.rpc.is_empty() {
-            return Err(Error::config(format!("network '{name}' has no rpc endpoint (set rpc = [..] or --node)")));
+            return Err(Error::config(format!(
+                "network '{name}' has no rpc endpoint (set rpc = [..] or --node)"
+            )));
         }
-        if net.bech32_prefix.is_empty() || !net.bech32_prefix.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()) {
-            return Err(Error::config(format!("network '{name}': invalid bech32_prefix '{}'", net.bech32_prefix)));
+        if net.bech32_prefix.is_empty()
+            || !net
+                .bech32_prefix
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        {
+            return Err(Error::config(format!(
+                "network '{name}': invalid bech32_prefix '{}'",
+                net.bech32_prefix
+            )));
         }
         if net.tx_timeout.is_zero() {
-            return Err(Error::config(format!("network '{name}': tx timeout must be > 0 s")));
+            return Err(Error::config(format!(
+                "network '{name}': tx timeout must be > 0 s"
+            )));
         }
         Ok(net)
     }
@@ -471,7 +528,8 @@ impl ConfigFile {
 
 /// Parses a gas adjustment (a decimal ≥ 1).
 pub fn parse_adjustment(s: &str) -> Result<Decimal> {
-    let d = Decimal::from_str(s.trim()).map_err(|e| Error::config(format!("gas adjustment '{s}': {e}")))?;
+    let d = Decimal::from_str(s.trim())
+        .map_err(|e| Error::config(format!("gas adjustment '{s}': {e}")))?;
     if d < Decimal::one() {
         return Err(Error::config(format!("gas adjustment '{s}' must be >= 1")));
     }
@@ -485,8 +543,11 @@ pub fn normalize_rpc_url(url: &str) -> Result<String> {
         Some(rest) => format!("http://{rest}"),
         None => url.to_string(),
     };
-    if !(url.starts_with("http://") || url.starts_with("https://")) || url.len() <= "https://".len() {
-        return Err(Error::config(format!("RPC endpoint '{url}' must start with http://, https:// or tcp://")));
+    if !(url.starts_with("http://") || url.starts_with("https://")) || url.len() <= "https://".len()
+    {
+        return Err(Error::config(format!(
+            "RPC endpoint '{url}' must start with http://, https:// or tcp://"
+        )));
     }
     Ok(url)
 }
@@ -530,7 +591,10 @@ mod tests {
         assert_eq!(net.chain_id, "other");
         assert_eq!(net.gas_price.denom, "uatom");
         assert_eq!(net.tx_timeout, Duration::from_secs(5));
-        let bad = NetworkOverrides { gas_adjustment: Some("0.5".into()), ..Default::default() };
+        let bad = NetworkOverrides {
+            gas_adjustment: Some("0.5".into()),
+            ..Default::default()
+        };
         assert!(cfg.network("local", &bad).is_err());
     }
 
@@ -553,7 +617,9 @@ mod tests {
             "#,
         )
         .unwrap();
-        let net = cfg.network("testnet", &NetworkOverrides::default()).unwrap();
+        let net = cfg
+            .network("testnet", &NetworkOverrides::default())
+            .unwrap();
         assert_eq!(net.chain_id, "t-1");
         assert_eq!(net.rpc.len(), 2);
         assert_eq!(net.gas_adjustment.to_string(), "1.4");
@@ -562,8 +628,16 @@ mod tests {
         assert!(cfg.deploy.incentive.rules[0].enabled);
         assert_eq!(cfg.deploy.incentive.label, DEFAULT_INCENTIVE_LABEL);
         let err = cfg.deploy.validate(&net).unwrap_err().to_string();
-        assert!(err.contains("deploy.incentive.reporters[0].address") || err.contains("deploy.ft.existing"), "{err}");
-        assert!(cfg.network("nope", &NetworkOverrides::default()).unwrap_err().to_string().contains("unknown network"));
+        assert!(
+            err.contains("deploy.incentive.reporters[0].address")
+                || err.contains("deploy.ft.existing"),
+            "{err}"
+        );
+        assert!(cfg
+            .network("nope", &NetworkOverrides::default())
+            .unwrap_err()
+            .to_string()
+            .contains("unknown network"));
     }
 
     #[test]
@@ -573,7 +647,12 @@ mod tests {
             let net = cfg.network(name, &NetworkOverrides::default()).unwrap();
             cfg.deploy.validate(&net).unwrap();
         }
-        assert_eq!(cfg.network("local", &NetworkOverrides::default()).unwrap().chain_id, Network::local().chain_id);
+        assert_eq!(
+            cfg.network("local", &NetworkOverrides::default())
+                .unwrap()
+                .chain_id,
+            Network::local().chain_id
+        );
         assert_eq!(cfg.deploy.incentive.rules.len(), 1);
     }
 
@@ -581,7 +660,11 @@ mod tests {
     fn unknown_fields_and_missing_chain_id_are_errors() {
         assert!(ConfigFile::parse("[networks.x]\nchainid = \"a\"").is_err());
         let cfg = ConfigFile::parse("[networks.x]\nrpc = [\"http://h:1\"]").unwrap();
-        assert!(cfg.network("x", &NetworkOverrides::default()).unwrap_err().to_string().contains("chain_id"));
+        assert!(cfg
+            .network("x", &NetworkOverrides::default())
+            .unwrap_err()
+            .to_string()
+            .contains("chain_id"));
     }
 
     #[test]
@@ -591,7 +674,10 @@ mod tests {
         if AccountId::from_str(addr).is_ok() {
             assert!(net.check_address("x", addr).is_ok());
         }
-        let e = net.check_address("deploy.admin", "cosmos1notvalid").unwrap_err().to_string();
+        let e = net
+            .check_address("deploy.admin", "cosmos1notvalid")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("deploy.admin"), "{e}");
     }
 }

@@ -21,7 +21,11 @@ pub enum ContractKind {
 
 impl ContractKind {
     /// All three, in instantiate order (registry, FT, incentive).
-    pub const ALL: [ContractKind; 3] = [ContractKind::Registry, ContractKind::Ft, ContractKind::Incentive];
+    pub const ALL: [ContractKind; 3] = [
+        ContractKind::Registry,
+        ContractKind::Ft,
+        ContractKind::Incentive,
+    ];
 
     /// Artifact file stem and state-file key.
     pub fn name(self) -> &'static str {
@@ -64,7 +68,11 @@ impl FromStr for ContractKind {
         ContractKind::ALL
             .into_iter()
             .find(|k| k.name() == s)
-            .ok_or_else(|| Error::config(format!("unknown contract '{s}' (expected luckee_incentive, mock_ft or mock_registry)")))
+            .ok_or_else(|| {
+                Error::config(format!(
+                    "unknown contract '{s}' (expected luckee_incentive, mock_ft or mock_registry)"
+                ))
+            })
     }
 }
 

@@ -75,13 +75,17 @@ pub enum Error {
     #[error("{0}")]
     Config(String),
     /// `deploy verify` found `count` differences (exit 1); the details were already printed.
-    #[error("verification failed: {count} difference(s) between chain, state file, plan and artifacts")]
+    #[error(
+        "verification failed: {count} difference(s) between chain, state file, plan and artifacts"
+    )]
     Mismatch {
         /// Number of failed checks.
         count: usize,
     },
     /// A transaction landed in a block with a non-zero result code (exit 3).
-    #[error("transaction {hash} failed at height {height} (code {code}, codespace {codespace}): {log}")]
+    #[error(
+        "transaction {hash} failed at height {height} (code {code}, codespace {codespace}): {log}"
+    )]
     TxFailed {
         /// Tx hash, upper-case hex.
         hash: String,

@@ -29,7 +29,8 @@ pub enum MnemonicSource {
 impl MnemonicSource {
     /// The file if given, else the environment variable.
     pub fn from_flags(file: Option<PathBuf>) -> MnemonicSource {
-        file.map(MnemonicSource::File).unwrap_or(MnemonicSource::Env)
+        file.map(MnemonicSource::File)
+            .unwrap_or(MnemonicSource::Env)
     }
 
     fn describe(&self) -> String {
@@ -50,9 +51,10 @@ impl MnemonicSource {
             },
             MnemonicSource::File(path) => {
                 check_private_file(path)?;
-                let bytes = Zeroizing::new(
-                    std::fs::read(path).map_err(|e| Error::config(format!("cannot read {}: {e}", self.describe())))?,
-                );
+                let bytes =
+                    Zeroizing::new(std::fs::read(path).map_err(|e| {
+                        Error::config(format!("cannot read {}: {e}", self.describe()))
+                    })?);
                 let text = std::str::from_utf8(&bytes)
                     .map_err(|_| Error::config(format!("{} is not UTF-8 text", self.describe())))?;
                 Ok(Zeroizing::new(text.to_string()))
@@ -95,7 +97,9 @@ pub struct Signer {
 
 impl std::fmt::Debug for Signer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Signer").field("address", &self.address.as_ref()).finish_non_exhaustive()
+        f.debug_struct("Signer")
+            .field("address", &self.address.as_ref())
+            .finish_non_exhaustive()
     }
 }
 
@@ -106,7 +110,8 @@ impl Signer {
     /// BIP-39 English phrase (word count, unknown word, checksum).
     pub fn load(source: &MnemonicSource, prefix: &str, index: u32) -> Result<Signer> {
         let phrase = source.read()?;
-        Self::from_phrase(&phrase, prefix, index).map_err(|e| Error::config(format!("{}: {e}", source.describe())))
+        Self::from_phrase(&phrase, prefix, index)
+            .map_err(|e| Error::config(format!("{}: {e}", source.describe())))
     }
 
     /// Derives from a phrase; the error never contains the words.
@@ -116,11 +121,20 @@ impl Signer {
             .map_err(|e| describe_bip39_error(&e))?;
         let seed = Zeroizing::new(mnemonic.to_seed(""));
         drop(mnemonic);
-        let path: DerivationPath = format!("m/44'/118'/0'/0/{index}").parse().map_err(|e| format!("HD path: {e}"))?;
-        let key = SigningKey::derive_from_path(*seed, &path).map_err(|e| format!("key derivation failed: {e}"))?;
+        let path: DerivationPath = format!("m/44'/118'/0'/0/{index}")
+            .parse()
+            .map_err(|e| format!("HD path: {e}"))?;
+        let key = SigningKey::derive_from_path(*seed, &path)
+            .map_err(|e| format!("key derivation failed: {e}"))?;
         let public_key = key.public_key();
-        let address = public_key.account_id(prefix).map_err(|e| format!("address for prefix '{prefix}': {e}"))?;
-        Ok(Signer { key, public_key, address })
+        let address = public_key
+            .account_id(prefix)
+            .map_err(|e| format!("address for prefix '{prefix}': {e}"))?;
+        Ok(Signer {
+            key,
+            public_key,
+            address,
+        })
     }
 
     /// Signs `msg` bytes (a SignDoc) with the key.
@@ -136,7 +150,9 @@ fn describe_bip39_error(e: &bip39::Error) -> String {
         E::BadWordCount(n) => format!("it has {n} words (expected 12, 15, 18, 21 or 24)"),
         E::UnknownWord(i) => format!("word #{} is not in the BIP-39 English word list", i + 1),
         E::InvalidChecksum => "its checksum is wrong (a word is mistyped or missing)".to_string(),
-        E::BadEntropyBitCount(_) | E::AmbiguousLanguages(_) => "it is not a valid BIP-39 phrase".to_string(),
+        E::BadEntropyBitCount(_) | E::AmbiguousLanguages(_) => {
+            "it is not a valid BIP-39 phrase".to_string()
+        }
     };
     format!("malformed mnemonic: {what}")
 }
@@ -162,7 +178,10 @@ mod tests {
     #[test]
     fn malformed_mnemonics_are_described_without_words() {
         let short = Signer::from_phrase("snake bleak bright", "wasm", 0).unwrap_err();
-        assert!(short.contains("3 words") && !short.contains("snake"), "{short}");
+        assert!(
+            short.contains("3 words") && !short.contains("snake"),
+            "{short}"
+        );
         let unknown = ADMIN.replacen("bleak", "notaword", 1);
         let e = Signer::from_phrase(&unknown, "wasm", 0).unwrap_err();
         assert!(e.contains("word #2") && !e.contains("notaword"), "{e}");

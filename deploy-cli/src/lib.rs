@@ -32,8 +32,14 @@ pub use error::{Error, Result};
 pub async fn run(cli: cli::Cli) -> Result<()> {
     let cwd = std::env::current_dir().map_err(|e| Error::config(format!("current dir: {e}")))?;
     match cli.command {
-        cli::Command::Deploy { command } => cmd::deploy::run(&cmd::Context::new(&cli.global, &cwd)?, command).await,
-        cli::Command::Ops { args, command } => cmd::ops::run(&cli.global, &cwd, args, command).await,
-        cli::Command::Backup(args) => cmd::backup::run(&cmd::Context::new(&cli.global, &cwd)?, args).await,
+        cli::Command::Deploy { command } => {
+            cmd::deploy::run(&cmd::Context::new(&cli.global, &cwd)?, command).await
+        }
+        cli::Command::Ops { args, command } => {
+            cmd::ops::run(&cli.global, &cwd, args, command).await
+        }
+        cli::Command::Backup(args) => {
+            cmd::backup::run(&cmd::Context::new(&cli.global, &cwd)?, args).await
+        }
     }
 }

@@ -30,48 +30,101 @@ pub struct Metric {
 }
 
 const fn gauge(name: &'static str, help: &'static str) -> Metric {
-    Metric { name, help, counter: false }
+    Metric {
+        name,
+        help,
+        counter: false,
+    }
 }
 
 const fn counter(name: &'static str, help: &'static str) -> Metric {
-    Metric { name, help, counter: true }
+    Metric {
+        name,
+        help,
+        counter: true,
+    }
 }
 
 /// 1 when the run reached the RPC node and `get_config` answered, else 0 (ops status, health).
-pub const UP: Metric = gauge("luckee_up", "1 when luckee reached the RPC node and the incentive's get_config answered, else 0.");
+pub const UP: Metric = gauge(
+    "luckee_up",
+    "1 when luckee reached the RPC node and the incentive's get_config answered, else 0.",
+);
 /// Round trip of one `/status` call, seconds (ops status, health).
-pub const RPC_LATENCY: Metric = gauge("luckee_rpc_latency_seconds", "Round trip of one CometBFT /status call, seconds.");
+pub const RPC_LATENCY: Metric = gauge(
+    "luckee_rpc_latency_seconds",
+    "Round trip of one CometBFT /status call, seconds.",
+);
 /// Latest block height the node reported (`/status`).
-pub const BLOCK_HEIGHT: Metric = gauge("luckee_block_height", "Latest block height reported by the node (/status).");
+pub const BLOCK_HEIGHT: Metric = gauge(
+    "luckee_block_height",
+    "Latest block height reported by the node (/status).",
+);
 /// Local time minus the latest block's time, seconds.
-pub const BLOCK_AGE: Metric = gauge("luckee_block_age_seconds", "Local time minus the latest block time (/status), seconds.");
+pub const BLOCK_AGE: Metric = gauge(
+    "luckee_block_age_seconds",
+    "Local time minus the latest block time (/status), seconds.",
+);
 /// 1 while `get_config.config.emergency_paused` is true.
-pub const PAUSED: Metric = gauge("luckee_incentive_paused", "1 while the incentive is emergency-paused (get_config.config.emergency_paused).");
+pub const PAUSED: Metric = gauge(
+    "luckee_incentive_paused",
+    "1 while the incentive is emergency-paused (get_config.config.emergency_paused).",
+);
 /// 0 while `get_config.config.enabled` is false.
-pub const ENABLED: Metric = gauge("luckee_incentive_enabled", "0 while the incentive is disabled (get_config.config.enabled).");
+pub const ENABLED: Metric = gauge(
+    "luckee_incentive_enabled",
+    "0 while the incentive is disabled (get_config.config.enabled).",
+);
 /// 1 when the FT's minter (cw20 `minter` query) is the incentive contract.
-pub const FT_MINTER_OK: Metric = gauge("luckee_ft_minter_ok", "1 when the FT's minter (cw20 minter query) is the incentive contract, else 0.");
+pub const FT_MINTER_OK: Metric = gauge(
+    "luckee_ft_minter_ok",
+    "1 when the FT's minter (cw20 minter query) is the incentive contract, else 0.",
+);
 /// cw20 `token_info.total_supply` of the FT, base units.
-pub const FT_TOTAL_SUPPLY: Metric = gauge("luckee_ft_total_supply", "Total supply of the FT (cw20 token_info.total_supply), base units.");
+pub const FT_TOTAL_SUPPLY: Metric = gauge(
+    "luckee_ft_total_supply",
+    "Total supply of the FT (cw20 token_info.total_supply), base units.",
+);
 /// Overall Nagios code of the last `ops health` (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN).
-pub const HEALTH_STATUS: Metric = gauge("luckee_health_status", "Result of the last luckee ops health: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.");
+pub const HEALTH_STATUS: Metric = gauge(
+    "luckee_health_status",
+    "Result of the last luckee ops health: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.",
+);
 /// Simulated gas of one operation (`operation` label), `ops gas`.
-pub const GAS_USAGE: Metric = gauge("luckee_incentive_gas_usage", "Gas used by a simulated tx of one operation (luckee ops gas; nothing broadcast).");
+pub const GAS_USAGE: Metric = gauge(
+    "luckee_incentive_gas_usage",
+    "Gas used by a simulated tx of one operation (luckee ops gas; nothing broadcast).",
+);
 /// Unix time at which the newest complete backup of a contract finished.
 pub const BACKUP_LAST_SUCCESS: Metric = gauge(
     "luckee_backup_last_success_timestamp_seconds",
     "Unix time the newest complete backup of the contract finished (from its manifest.json).",
 );
 /// How long that backup took, seconds.
-pub const BACKUP_DURATION: Metric = gauge("luckee_backup_duration_seconds", "Duration of the newest complete backup of the contract, seconds.");
+pub const BACKUP_DURATION: Metric = gauge(
+    "luckee_backup_duration_seconds",
+    "Duration of the newest complete backup of the contract, seconds.",
+);
 /// Total size of that backup's files, bytes.
-pub const BACKUP_SIZE: Metric = gauge("luckee_backup_size_bytes", "Total size of the files of the newest complete backup, bytes.");
+pub const BACKUP_SIZE: Metric = gauge(
+    "luckee_backup_size_bytes",
+    "Total size of the files of the newest complete backup, bytes.",
+);
 /// Raw state entries in that backup.
-pub const BACKUP_STATE_ENTRIES: Metric = gauge("luckee_backup_state_entries", "Raw contract state entries (key/value pairs) in the newest complete backup.");
+pub const BACKUP_STATE_ENTRIES: Metric = gauge(
+    "luckee_backup_state_entries",
+    "Raw contract state entries (key/value pairs) in the newest complete backup.",
+);
 /// Block height that backup was read at.
-pub const BACKUP_HEIGHT: Metric = gauge("luckee_backup_height", "Block height the newest complete backup was read at.");
+pub const BACKUP_HEIGHT: Metric = gauge(
+    "luckee_backup_height",
+    "Block height the newest complete backup was read at.",
+);
 /// 1 when this run backed the contract up, 0 when it failed.
-pub const BACKUP_LAST_RUN_SUCCESS: Metric = gauge("luckee_backup_last_run_success", "1 when the last luckee backup run backed the contract up, 0 when it failed.");
+pub const BACKUP_LAST_RUN_SUCCESS: Metric = gauge(
+    "luckee_backup_last_run_success",
+    "1 when the last luckee backup run backed the contract up, 0 when it failed.",
+);
 /// `get_stats.totals.rewards_distributed_count`.
 pub const REWARDS_DISTRIBUTED: Metric = counter(
     "luckee_incentive_rewards_distributed_total",
@@ -98,8 +151,10 @@ pub const ACTIVITIES_SKIPPED: Metric = counter(
     "Batch items skipped as already processed, all time (get_stats.totals.activities_skipped).",
 );
 /// `get_stats.totals.points_awarded`.
-pub const POINTS_AWARDED: Metric =
-    counter("luckee_incentive_points_awarded_total", "Points credited by rewards, all time (get_stats.totals.points_awarded).");
+pub const POINTS_AWARDED: Metric = counter(
+    "luckee_incentive_points_awarded_total",
+    "Points credited by rewards, all time (get_stats.totals.points_awarded).",
+);
 /// `get_stats.totals.points_exchanged_count`.
 pub const POINTS_EXCHANGED: Metric = counter(
     "luckee_incentive_points_exchanged_total",
@@ -159,37 +214,56 @@ pub struct Metrics {
 
 impl std::fmt::Debug for Metrics {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Metrics").field("chain_id", &self.chain_id).field("metrics", &self.families.keys()).finish()
+        f.debug_struct("Metrics")
+            .field("chain_id", &self.chain_id)
+            .field("metrics", &self.families.keys())
+            .finish()
     }
 }
 
 impl Metrics {
     /// An empty set for `chain_id`.
     pub fn new(chain_id: &str) -> Metrics {
-        Metrics { chain_id: chain_id.into(), registry: Registry::new(), families: BTreeMap::new() }
+        Metrics {
+            chain_id: chain_id.into(),
+            registry: Registry::new(),
+            families: BTreeMap::new(),
+        }
     }
 
     /// Sets `metric` with `labels` (besides `chain_id`) to `value`. A metric always takes the
     /// same label names; counters take the all-time total read from the chain.
     pub fn set(&mut self, metric: Metric, labels: &[(&str, &str)], value: f64) {
-        let names: Vec<String> =
-            std::iter::once("chain_id").chain(labels.iter().map(|(k, _)| *k)).map(String::from).collect();
-        let values: Vec<&str> = std::iter::once(self.chain_id.as_str()).chain(labels.iter().map(|(_, v)| *v)).collect();
+        let names: Vec<String> = std::iter::once("chain_id")
+            .chain(labels.iter().map(|(k, _)| *k))
+            .map(String::from)
+            .collect();
+        let values: Vec<&str> = std::iter::once(self.chain_id.as_str())
+            .chain(labels.iter().map(|(_, v)| *v))
+            .collect();
         let (have, family) = self.families.entry(metric.name).or_insert_with(|| {
             let refs: Vec<&str> = names.iter().map(String::as_str).collect();
             let opts = Opts::new(metric.name, metric.help);
             let family = if metric.counter {
                 let v = CounterVec::new(opts, &refs).expect("valid metric name and labels");
-                self.registry.register(Box::new(v.clone())).expect("registered once");
+                self.registry
+                    .register(Box::new(v.clone()))
+                    .expect("registered once");
                 Family::Counter(v)
             } else {
                 let v = GaugeVec::new(opts, &refs).expect("valid metric name and labels");
-                self.registry.register(Box::new(v.clone())).expect("registered once");
+                self.registry
+                    .register(Box::new(v.clone()))
+                    .expect("registered once");
                 Family::Gauge(v)
             };
             (names.clone(), family)
         });
-        assert_eq!(*have, names, "metric {} used with two label sets", metric.name);
+        assert_eq!(
+            *have, names,
+            "metric {} used with two label sets",
+            metric.name
+        );
         match family {
             Family::Gauge(g) => g.with_label_values(&values).set(value),
             Family::Counter(c) => {
@@ -207,7 +281,9 @@ impl Metrics {
 
     /// The Prometheus text format (0.0.4) of everything set so far.
     pub fn render(&self) -> String {
-        TextEncoder::new().encode_to_string(&self.registry.gather()).expect("metrics encode")
+        TextEncoder::new()
+            .encode_to_string(&self.registry.gather())
+            .expect("metrics encode")
     }
 
     /// Writes [`Metrics::render`] to `path` atomically, mode 0644 (see the module docs).
@@ -219,7 +295,10 @@ impl Metrics {
             _ => Path::new("."),
         };
         if path.file_name().is_none() {
-            return Err(Error::config(format!("--metrics-file {}: not a file path", path.display())));
+            return Err(Error::config(format!(
+                "--metrics-file {}: not a file path",
+                path.display()
+            )));
         }
         crate::state::atomic_write_mode(dir, path, self.render().as_bytes(), Some(0o644))
     }
@@ -233,14 +312,25 @@ mod tests {
     fn renders_text_format_with_chain_id_and_types() {
         let mut m = Metrics::new("luckee-local");
         m.set(UP, &[("contract", "wasm1inc")], 1.0);
-        m.set(GAS_USAGE, &[("contract", "wasm1inc"), ("operation", "update_rules")], 51234.0);
-        m.set(GAS_USAGE, &[("contract", "wasm1inc"), ("operation", "mint_for_points")], 80000.0);
+        m.set(
+            GAS_USAGE,
+            &[("contract", "wasm1inc"), ("operation", "update_rules")],
+            51234.0,
+        );
+        m.set(
+            GAS_USAGE,
+            &[("contract", "wasm1inc"), ("operation", "mint_for_points")],
+            80000.0,
+        );
         m.set(REWARDS_DISTRIBUTED, &[("contract", "wasm1inc")], 7.0);
         m.set(REWARDS_DISTRIBUTED, &[("contract", "wasm1inc")], 9.0);
         let t = m.render();
         assert!(t.contains("# TYPE luckee_up gauge\nluckee_up{chain_id=\"luckee-local\",contract=\"wasm1inc\"} 1\n"), "{t}");
         assert!(t.contains("luckee_incentive_gas_usage{chain_id=\"luckee-local\",contract=\"wasm1inc\",operation=\"update_rules\"} 51234\n"), "{t}");
-        assert!(t.contains("# TYPE luckee_incentive_rewards_distributed_total counter\n"), "{t}");
+        assert!(
+            t.contains("# TYPE luckee_incentive_rewards_distributed_total counter\n"),
+            "{t}"
+        );
         assert!(t.contains("luckee_incentive_rewards_distributed_total{chain_id=\"luckee-local\",contract=\"wasm1inc\"} 9\n"), "{t}");
     }
 
@@ -248,7 +338,12 @@ mod tests {
     fn label_values_are_escaped() {
         let mut m = Metrics::new("a\"b");
         m.set(UP, &[("contract", "x\\y\nz")], 0.0);
-        assert!(m.render().contains(r#"luckee_up{chain_id="a\"b",contract="x\\y\nz"} 0"#), "{}", m.render());
+        assert!(
+            m.render()
+                .contains(r#"luckee_up{chain_id="a\"b",contract="x\\y\nz"} 0"#),
+            "{}",
+            m.render()
+        );
     }
 
     #[test]
@@ -259,24 +354,46 @@ mod tests {
         let mut m = Metrics::new("c");
         m.set(BLOCK_HEIGHT, &[], 5.0);
         m.write(&path).unwrap();
-        assert!(std::fs::read_to_string(&path).unwrap().contains("luckee_block_height{chain_id=\"c\"} 5"));
-        assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o644);
-        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert!(std::fs::read_to_string(&path)
+            .unwrap()
+            .contains("luckee_block_height{chain_id=\"c\"} 5"));
+        assert_eq!(
+            std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+            0o644
+        );
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
         assert_eq!(names, vec![std::ffi::OsString::from("luckee.prom")]);
-        assert_eq!(m.write(&dir.path().join("missing/x.prom")).unwrap_err().exit_code(), 2);
+        assert_eq!(
+            m.write(&dir.path().join("missing/x.prom"))
+                .unwrap_err()
+                .exit_code(),
+            2
+        );
     }
 
     /// Every `luckee_*` metric the shipped alerting rules use is one luckee writes.
     #[test]
     fn alert_rules_use_only_emitted_metric_names() {
-        let rules = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../ops/prometheus/alerts.yml")).unwrap();
+        let rules = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../ops/prometheus/alerts.yml"
+        ))
+        .unwrap();
         let mut used = std::collections::BTreeSet::new();
         // Comments and group names are not expressions.
-        for line in rules.lines().filter(|l| !l.trim_start().starts_with('#') && !l.trim_start().starts_with("- name:")) {
+        for line in rules
+            .lines()
+            .filter(|l| !l.trim_start().starts_with('#') && !l.trim_start().starts_with("- name:"))
+        {
             let mut rest = line;
             while let Some(i) = rest.find("luckee_") {
-                let name: String =
-                    rest[i..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+                let name: String = rest[i..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
                 // `luckee:…` recording rules and regex label values such as `.*luckee_health.*`
                 // or `…/luckee_backup.prom` are not metrics.
                 let before = rest[..i].chars().last();
@@ -288,7 +405,13 @@ mod tests {
         }
         assert!(used.len() >= 10, "{used:?}");
         let known: Vec<&str> = CATALOGUE.iter().map(|m| m.name).collect();
-        let unknown: Vec<_> = used.iter().filter(|n| !known.contains(&n.as_str())).collect();
-        assert!(unknown.is_empty(), "alerts.yml uses metrics luckee never writes: {unknown:?}");
+        let unknown: Vec<_> = used
+            .iter()
+            .filter(|n| !known.contains(&n.as_str()))
+            .collect();
+        assert!(
+            unknown.is_empty(),
+            "alerts.yml uses metrics luckee never writes: {unknown:?}"
+        );
     }
 }

@@ -161,10 +161,19 @@ impl DeploymentState {
 
     /// The `.env` file text: `CHAIN_ID`, the seed's contract variables and the code ids.
     pub fn env_text(&self) -> String {
-        let mut out = String::from("# Written by luckee from the .json file beside it; do not edit.\n");
+        let mut out =
+            String::from("# Written by luckee from the .json file beside it; do not edit.\n");
         out.push_str(&format!("CHAIN_ID={}\n", self.chain_id));
-        for kind in [ContractKind::Incentive, ContractKind::Ft, ContractKind::Registry] {
-            let code = self.contracts.get(&kind).map(|c| c.code_id).or(self.codes.get(&kind).map(|c| c.code_id));
+        for kind in [
+            ContractKind::Incentive,
+            ContractKind::Ft,
+            ContractKind::Registry,
+        ] {
+            let code = self
+                .contracts
+                .get(&kind)
+                .map(|c| c.code_id)
+                .or(self.codes.get(&kind).map(|c| c.code_id));
             if let Some(code_id) = code {
                 out.push_str(&format!("{}={code_id}\n", kind.code_id_env()));
             }
@@ -208,21 +217,40 @@ impl StateStore {
     ///
     /// Errors: exit 5 if another run holds the lock; exit 2 if the file is not valid state JSON
     /// (it is left untouched), or is for another chain-id or schema version.
-    pub fn open(dir: &Path, chain_id: &str, mode: LockMode) -> Result<(StateStore, DeploymentState)> {
+    pub fn open(
+        dir: &Path,
+        chain_id: &str,
+        mode: LockMode,
+    ) -> Result<(StateStore, DeploymentState)> {
         if chain_id.is_empty() || chain_id.contains(['/', '\\']) || chain_id.starts_with('.') {
-            return Err(Error::config(format!("chain-id '{chain_id}' cannot name a state file")));
+            return Err(Error::config(format!(
+                "chain-id '{chain_id}' cannot name a state file"
+            )));
         }
-        std::fs::create_dir_all(dir)
-            .map_err(|e| Error::config(format!("cannot create state dir {}: {e}", dir.display())))?;
+        std::fs::create_dir_all(dir).map_err(|e| {
+            Error::config(format!("cannot create state dir {}: {e}", dir.display()))
+        })?;
         let lock_path = dir.join(format!("{chain_id}.lock"));
-        let lock = try_lock(&lock_path, mode)?.ok_or_else(|| Error::Busy(lock_path.display().to_string()))?;
+        let lock = try_lock(&lock_path, mode)?
+            .ok_or_else(|| Error::Busy(lock_path.display().to_string()))?;
         let json_path = dir.join(format!("{chain_id}.json"));
         let env_path = dir.join(format!("{chain_id}.env"));
         let (on_disk, state) = match read_state_file(&json_path, chain_id)? {
             Some((bytes, state)) => (Some(bytes), state),
             None => (None, DeploymentState::new(chain_id)),
         };
-        Ok((StateStore { dir: dir.to_path_buf(), chain_id: chain_id.to_string(), json_path, env_path, existed: on_disk.is_some(), on_disk, _lock: lock }, state))
+        Ok((
+            StateStore {
+                dir: dir.to_path_buf(),
+                chain_id: chain_id.to_string(),
+                json_path,
+                env_path,
+                existed: on_disk.is_some(),
+                on_disk,
+                _lock: lock,
+            },
+            state,
+        ))
     }
 
     /// Path of the `.json` file.
@@ -246,7 +274,9 @@ impl StateStore {
         if !self.existed && *state == DeploymentState::new(&self.chain_id) {
             if self.on_disk.take().is_some() {
                 for p in [&self.json_path, &self.env_path] {
-                    std::fs::remove_file(p).map_err(|e| Error::config(format!("cannot remove {}: {e}", p.display())))?;
+                    std::fs::remove_file(p).map_err(|e| {
+                        Error::config(format!("cannot remove {}: {e}", p.display()))
+                    })?;
                 }
             }
             return Ok(());
@@ -291,7 +321,12 @@ fn read_state_file(json_path: &Path, chain_id: &str) -> Result<Option<(Vec<u8>, 
     let bytes = match std::fs::read(json_path) {
         Ok(bytes) => bytes,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(Error::config(format!("cannot read state file {}: {e}", json_path.display()))),
+        Err(e) => {
+            return Err(Error::config(format!(
+                "cannot read state file {}: {e}",
+                json_path.display()
+            )))
+        }
     };
     let state: DeploymentState = serde_json::from_slice(&bytes).map_err(|e| {
         Error::config(format!(
@@ -325,11 +360,17 @@ pub fn atomic_write(dir: &Path, path: &Path, bytes: &[u8]) -> Result<()> {
 /// file another user must read) instead of the temp file's private `0600`.
 pub fn atomic_write_mode(dir: &Path, path: &Path, bytes: &[u8], mode: Option<u32>) -> Result<()> {
     let fail = |e: std::io::Error| Error::config(format!("cannot write {}: {e}", path.display()));
-    let mut tmp = tempfile::Builder::new().prefix(".luckee-").suffix(".tmp").tempfile_in(dir).map_err(fail)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".luckee-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(fail)?;
     #[cfg(unix)]
     if let Some(mode) = mode {
         use std::os::unix::fs::PermissionsExt;
-        tmp.as_file().set_permissions(std::fs::Permissions::from_mode(mode)).map_err(fail)?;
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(mode))
+            .map_err(fail)?;
     }
     #[cfg(not(unix))]
     let _ = mode;
@@ -348,7 +389,12 @@ mod tests {
         let mut s = DeploymentState::new("luckee-local");
         s.codes.insert(
             ContractKind::Incentive,
-            CodeRecord { checksum: "ab".repeat(32), code_id: 7, store_tx: Some("AA".into()), height: Some(5) },
+            CodeRecord {
+                checksum: "ab".repeat(32),
+                code_id: 7,
+                store_tx: Some("AA".into()),
+                height: Some(5),
+            },
         );
         s.contracts.insert(
             ContractKind::Incentive,
@@ -371,11 +417,15 @@ mod tests {
     #[test]
     fn roundtrip_env_and_no_rewrite_when_unchanged() {
         let dir = tempfile::tempdir().unwrap();
-        let (mut store, state) = StateStore::open(dir.path(), "luckee-local", LockMode::Exclusive).unwrap();
+        let (mut store, state) =
+            StateStore::open(dir.path(), "luckee-local", LockMode::Exclusive).unwrap();
         assert_eq!(state, DeploymentState::new("luckee-local"));
         assert!(!store.exists());
         store.save(&state).unwrap();
-        assert!(!dir.path().join("luckee-local.json").exists(), "empty state is not written");
+        assert!(
+            !dir.path().join("luckee-local.json").exists(),
+            "empty state is not written"
+        );
         let mut pending = state.clone();
         pending.pending = Some(PendingTx {
             tx_hash: "AB".into(),
@@ -387,7 +437,10 @@ mod tests {
         store.save(&pending).unwrap();
         assert!(dir.path().join("luckee-local.json").exists());
         store.save(&state).unwrap();
-        assert!(!dir.path().join("luckee-local.json").exists(), "back to no file");
+        assert!(
+            !dir.path().join("luckee-local.json").exists(),
+            "back to no file"
+        );
         assert!(!dir.path().join("luckee-local.env").exists());
         let s = sample();
         store.save(&s).unwrap();
@@ -397,14 +450,19 @@ mod tests {
         store.save(&s).unwrap();
         assert_eq!(std::fs::metadata(&json).unwrap().modified().unwrap(), mtime);
         drop(store);
-        let (_store, back) = StateStore::open(dir.path(), "luckee-local", LockMode::Shared).unwrap();
+        let (_store, back) =
+            StateStore::open(dir.path(), "luckee-local", LockMode::Shared).unwrap();
         assert_eq!(back, s);
         let env = std::fs::read_to_string(dir.path().join("luckee-local.env")).unwrap();
         assert!(env.contains("LUCKY_INCENTIVE_CODE_ID=7\n"), "{env}");
         assert!(env.contains("LUCKY_INCENTIVE_CONTRACT=wasm1xyz\n"));
         assert!(env.contains("LUCKY_FT_CONTRACT=wasm1ft\n"));
         assert!(!env.contains("DD_REGISTRY_CONTRACT"));
-        assert!(std::fs::read_dir(dir.path()).unwrap().all(|e| !e.unwrap().file_name().to_string_lossy().ends_with(".tmp")));
+        assert!(std::fs::read_dir(dir.path()).unwrap().all(|e| !e
+            .unwrap()
+            .file_name()
+            .to_string_lossy()
+            .ends_with(".tmp")));
     }
 
     #[test]
@@ -413,7 +471,12 @@ mod tests {
         let (_a, _) = StateStore::open(dir.path(), "c", LockMode::Exclusive).unwrap();
         let e = StateStore::open(dir.path(), "c", LockMode::Exclusive).unwrap_err();
         assert_eq!(e.exit_code(), 5);
-        assert_eq!(StateStore::open(dir.path(), "c", LockMode::Shared).unwrap_err().exit_code(), 5);
+        assert_eq!(
+            StateStore::open(dir.path(), "c", LockMode::Shared)
+                .unwrap_err()
+                .exit_code(),
+            5
+        );
         let dir2 = tempfile::tempdir().unwrap();
         let (_s1, _) = StateStore::open(dir2.path(), "c", LockMode::Shared).unwrap();
         let (_s2, _) = StateStore::open(dir2.path(), "c", LockMode::Shared).unwrap();
@@ -431,7 +494,10 @@ mod tests {
         let mut other = sample();
         other.chain_id = "d".into();
         std::fs::write(&json, serde_json::to_vec(&other).unwrap()).unwrap();
-        assert!(StateStore::open(dir.path(), "c", LockMode::Exclusive).unwrap_err().to_string().contains("chain-id"));
+        assert!(StateStore::open(dir.path(), "c", LockMode::Exclusive)
+            .unwrap_err()
+            .to_string()
+            .contains("chain-id"));
         assert!(StateStore::open(dir.path(), "../x", LockMode::Exclusive).is_err());
     }
 
@@ -442,11 +508,17 @@ mod tests {
             tx_hash: "CC".into(),
             tags: vec!["instantiate".into()],
             recorded_at: 1,
-            uploads: vec![PendingUpload { msg_index: 0, contract: ContractKind::Ft, checksum: "00".into() }],
+            uploads: vec![PendingUpload {
+                msg_index: 0,
+                contract: ContractKind::Ft,
+                checksum: "00".into(),
+            }],
             instantiates: vec![],
         });
         let back: DeploymentState = serde_json::from_slice(&s.to_bytes()).unwrap();
         assert_eq!(back, s);
-        assert!(String::from_utf8(s.to_bytes()).unwrap().contains("\"mock_ft\""));
+        assert!(String::from_utf8(s.to_bytes())
+            .unwrap()
+            .contains("\"mock_ft\""));
     }
 }

@@ -24,7 +24,9 @@ pub struct Ui {
 impl Ui {
     /// Spinners on only when stderr is a TTY and `output` is text.
     pub fn new(output: OutputFormat) -> Ui {
-        Ui { spinner: output == OutputFormat::Text && std::io::stderr().is_terminal() }
+        Ui {
+            spinner: output == OutputFormat::Text && std::io::stderr().is_terminal(),
+        }
     }
 
     /// No spinners at all.
@@ -37,7 +39,10 @@ impl Ui {
     pub fn spinner(&self, msg: impl Into<String>) -> Spinner {
         let bar = if self.spinner {
             let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-            bar.set_style(ProgressStyle::with_template("{spinner} {msg} ({elapsed})").expect("static template"));
+            bar.set_style(
+                ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
+                    .expect("static template"),
+            );
             bar.enable_steady_tick(Duration::from_millis(120));
             bar
         } else {
@@ -81,7 +86,10 @@ pub fn print_report(format: OutputFormat, report: &impl Report) {
             }
         }
         OutputFormat::Json => {
-            println!("{}", serde_json::to_string_pretty(report).expect("reports serialize"));
+            println!(
+                "{}",
+                serde_json::to_string_pretty(report).expect("reports serialize")
+            );
         }
     }
 }

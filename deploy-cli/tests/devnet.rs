@@ -27,20 +27,41 @@ fn rpc() -> HttpClient {
 fn node_status_answers_and_blocks_advance() {
     let d = devnet();
     let client = rpc();
-    let status = d.block_on(client.status()).expect("/status over tendermint-rpc");
-    assert_eq!(status.node_info.network.as_str(), d.chain_id, "chain-id of the node");
-    assert!(!status.sync_info.catching_up, "a single-node devnet is never catching up");
+    let status = d
+        .block_on(client.status())
+        .expect("/status over tendermint-rpc");
+    assert_eq!(
+        status.node_info.network.as_str(),
+        d.chain_id,
+        "chain-id of the node"
+    );
+    assert!(
+        !status.sync_info.catching_up,
+        "a single-node devnet is never catching up"
+    );
     let first = status.sync_info.latest_block_height.value();
-    assert!(first >= 2, "ci/devnet up waits for height 2, node is at {first}");
+    assert!(
+        first >= 2,
+        "ci/devnet up waits for height 2, node is at {first}"
+    );
 
     // The devnet makes a block every ~500 ms: within 15 s the height must move.
     let deadline = Instant::now() + Duration::from_secs(15);
     loop {
-        let h = d.block_on(client.latest_block()).expect("/block").block.header.height.value();
+        let h = d
+            .block_on(client.latest_block())
+            .expect("/block")
+            .block
+            .header
+            .height
+            .value();
         if h > first {
             break;
         }
-        assert!(Instant::now() < deadline, "no new block after height {first} within 15 s");
+        assert!(
+            Instant::now() < deadline,
+            "no new block after height {first} within 15 s"
+        );
         std::thread::sleep(Duration::from_millis(200));
     }
 }
@@ -50,12 +71,18 @@ fn admin_account_is_funded_in_ustake() {
     let d = devnet();
     let admin = Signer::from_phrase(&devnet_mnemonic("admin"), "wasm", 0).expect("admin mnemonic");
     // The address ci/devnet prints for `admin` (m/44'/118'/0'/0/0, prefix wasm).
-    assert_eq!(admin.address.to_string(), "wasm17vw276zeus4zkac5vq9l6m43k6chafz5k9rr7z");
+    assert_eq!(
+        admin.address.to_string(),
+        "wasm17vw276zeus4zkac5vq9l6m43k6chafz5k9rr7z"
+    );
     let balance = d
         .block_on(d.client().balance(admin.address.as_ref(), "ustake"))
         .expect("bank balance of admin");
     // Funded at genesis; the demo or other tests may have spent some of it on fees.
-    assert!(balance > 0 && balance <= GENESIS_BALANCE, "admin balance {balance} ustake");
+    assert!(
+        balance > 0 && balance <= GENESIS_BALANCE,
+        "admin balance {balance} ustake"
+    );
 }
 
 #[test]
@@ -64,11 +91,21 @@ fn fund_gives_a_fresh_account_exactly_the_amount() {
     let fresh = Signer::from_phrase(&random_mnemonic(), "wasm", 0).expect("random mnemonic");
     let addr = fresh.address.to_string();
     let client = d.client();
-    assert_eq!(d.block_on(client.balance(&addr, "ustake")).unwrap(), 0, "a random account starts empty");
-    assert!(d.block_on(client.account(&addr)).unwrap().is_none(), "unknown to x/auth before funding");
+    assert_eq!(
+        d.block_on(client.balance(&addr, "ustake")).unwrap(),
+        0,
+        "a random account starts empty"
+    );
+    assert!(
+        d.block_on(client.account(&addr)).unwrap().is_none(),
+        "unknown to x/auth before funding"
+    );
 
     fund(&addr, 12_345);
 
     assert_eq!(d.block_on(client.balance(&addr, "ustake")).unwrap(), 12_345);
-    assert!(d.block_on(client.account(&addr)).unwrap().is_some(), "funding creates the account");
+    assert!(
+        d.block_on(client.account(&addr)).unwrap().is_some(),
+        "funding creates the account"
+    );
 }

@@ -61,7 +61,9 @@ impl Default for RetryPolicy {
 impl RetryPolicy {
     /// Delay before retry number `retry` (0-based).
     pub fn delay(&self, retry: u32) -> Duration {
-        self.base_delay.saturating_mul(1u32 << retry.min(16)).min(self.max_delay)
+        self.base_delay
+            .saturating_mul(1u32 << retry.min(16))
+            .min(self.max_delay)
     }
 }
 
@@ -78,10 +80,15 @@ pub(crate) enum Fault {
 
 pub(crate) fn classify(e: &cosmrs::rpc::Error) -> Fault {
     match e.detail() {
-        ErrorDetail::Http(_) | ErrorDetail::Io(_) | ErrorDetail::Timeout(_) | ErrorDetail::ChannelSend(_) => {
-            Fault::Connection
+        ErrorDetail::Http(_)
+        | ErrorDetail::Io(_)
+        | ErrorDetail::Timeout(_)
+        | ErrorDetail::ChannelSend(_) => Fault::Connection,
+        ErrorDetail::HttpRequestFailed(d)
+            if d.status.is_server_error() || d.status.as_u16() == 429 =>
+        {
+            Fault::Server
         }
-        ErrorDetail::HttpRequestFailed(d) if d.status.is_server_error() || d.status.as_u16() == 429 => Fault::Server,
         _ => Fault::Permanent,
     }
 }
@@ -97,7 +104,10 @@ pub struct ChainClient {
 
 impl std::fmt::Debug for ChainClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ChainClient").field("chain_id", &self.net.chain_id).field("rpc", &self.net.rpc).finish()
+        f.debug_struct("ChainClient")
+            .field("chain_id", &self.net.chain_id)
+            .field("rpc", &self.net.rpc)
+            .finish()
     }
 }
 
@@ -110,8 +120,9 @@ impl ChainClient {
             .rpc
             .iter()
             .map(|url| {
-                let parsed: HttpClientUrl =
-                    url.parse().map_err(|e| Error::config(format!("RPC endpoint '{url}': {e}")))?;
+                let parsed: HttpClientUrl = url
+                    .parse()
+                    .map_err(|e| Error::config(format!("RPC endpoint '{url}': {e}")))?;
                 let client = HttpClient::builder(parsed)
                     .compat_mode(CompatMode::V0_38)
                     .timeout(retry.request_timeout)
@@ -120,7 +131,13 @@ impl ChainClient {
                 Ok((url.clone(), client))
             })
             .collect::<Result<Vec<_>>>()?;
-        Ok(ChainClient { net, endpoints, current: AtomicUsize::new(0), retry, ui })
+        Ok(ChainClient {
+            net,
+            endpoints,
+            current: AtomicUsize::new(0),
+            retry,
+            ui,
+        })
     }
 
     /// Builds the client and checks that the node's chain-id (`/status` → `node_info.network`)
@@ -139,7 +156,11 @@ impl ChainClient {
                 client.net.chain_id
             )));
         }
-        tracing::debug!(height = status.height, endpoint = client.endpoint(), "connected");
+        tracing::debug!(
+            height = status.height,
+            endpoint = client.endpoint(),
+            "connected"
+        );
         Ok(client)
     }
 
@@ -181,7 +202,8 @@ impl ChainClient {
                     }
                     tracing::warn!(attempt = attempt + 1, "{what}: transient fault: {last}");
                     if fault == Fault::Connection && self.endpoints.len() > 1 {
-                        self.current.store((idx + 1) % self.endpoints.len(), Ordering::Relaxed);
+                        self.current
+                            .store((idx + 1) % self.endpoints.len(), Ordering::Relaxed);
                     }
                 }
             }
@@ -196,7 +218,9 @@ impl ChainClient {
 
     /// `/status`: chain-id, latest height and block time, catching-up flag.
     pub async fn status(&self) -> Result<NodeStatus> {
-        let s = self.rpc("status", |c| async move { c.status().await }).await?;
+        let s = self
+            .rpc("status", |c| async move { c.status().await })
+            .await?;
         Ok(NodeStatus {
             chain_id: s.node_info.network.to_string(),
             height: s.sync_info.latest_block_height.value(),
@@ -219,7 +243,11 @@ pub(crate) fn short_rpc_error(e: &cosmrs::rpc::Error) -> String {
 /// `msg: cause`, dropping the source location.
 pub fn one_line(report: &str) -> String {
     let body = report.split("\nLocation:").next().unwrap_or(report);
-    body.lines().map(str::trim).filter(|l| !l.is_empty() && *l != "Caused by:").collect::<Vec<_>>().join(": ")
+    body.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && *l != "Caused by:")
+        .collect::<Vec<_>>()
+        .join(": ")
 }
 
 #[cfg(test)]
@@ -238,7 +266,10 @@ mod tests {
     #[test]
     fn error_reports_fold_into_one_line() {
         let r = "HTTP error\n\nCaused by:\n    error sending request: Connection refused (os error 111)\n\nLocation:\n    /x/eyre.rs:10:9";
-        assert_eq!(one_line(r), "HTTP error: error sending request: Connection refused (os error 111)");
+        assert_eq!(
+            one_line(r),
+            "HTTP error: error sending request: Connection refused (os error 111)"
+        );
         assert_eq!(one_line("plain"), "plain");
     }
 
@@ -247,8 +278,14 @@ mod tests {
         let mut net = Network::local();
         // Port 9 (discard) on loopback: connection refused.
         net.rpc = vec!["http://127.0.0.1:9".into(), "http://127.0.0.1:10".into()];
-        let retry = RetryPolicy { attempts: 3, base_delay: Duration::from_millis(1), ..Default::default() };
-        let e = ChainClient::connect(net, retry, Ui::quiet()).await.unwrap_err();
+        let retry = RetryPolicy {
+            attempts: 3,
+            base_delay: Duration::from_millis(1),
+            ..Default::default()
+        };
+        let e = ChainClient::connect(net, retry, Ui::quiet())
+            .await
+            .unwrap_err();
         assert_eq!(e.exit_code(), 4, "{e}");
         assert!(e.to_string().contains("127.0.0.1:"), "{e}");
     }

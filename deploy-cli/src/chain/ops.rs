@@ -33,7 +33,10 @@ pub struct Probe {
 
 /// Seconds since the Unix epoch, with sub-second precision (local clock).
 pub fn unix_now() -> f64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs_f64()).unwrap_or_default()
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs_f64())
+        .unwrap_or_default()
 }
 
 /// RFC 3339 UTC text (`2024-01-31T12:00:00Z`) of a Unix time in seconds.
@@ -46,7 +49,12 @@ pub fn rfc3339(unix_seconds: i64) -> String {
 /// sent by `sender` to `contract`, no funds, packed as an `Any` for a [`super::TxRequest`].
 pub fn execute_msg(sender: &str, contract: &str, msg: &impl Serialize) -> Result<Any> {
     let json = serde_json::to_vec(msg).map_err(|e| Error::config(format!("execute JSON: {e}")))?;
-    Ok(to_any(&wasm::MsgExecuteContract { sender: sender.into(), contract: contract.into(), msg: json, funds: vec![] }))
+    Ok(to_any(&wasm::MsgExecuteContract {
+        sender: sender.into(),
+        contract: contract.into(),
+        msg: json,
+        funds: vec![],
+    }))
 }
 
 impl ChainClient {
@@ -58,7 +66,11 @@ impl ChainClient {
         let status = self.status().await?;
         let latency_seconds = start.elapsed().as_secs_f64();
         let block_age_seconds = unix_now() - status.latest_block_time as f64;
-        Ok(Probe { status, latency_seconds, block_age_seconds })
+        Ok(Probe {
+            status,
+            latency_seconds,
+            block_age_seconds,
+        })
     }
 
     /// Every page of a paginated smart query at `height` (`None` = latest), in order, handed to
@@ -83,8 +95,13 @@ impl ChainClient {
         let mut total = 0u64;
         let mut start_after: Option<String> = None;
         loop {
-            let page = items(self.smart_query(contract, &query(start_after.clone()), height).await?);
-            let Some(last) = page.last() else { return Ok(total) };
+            let page = items(
+                self.smart_query(contract, &query(start_after.clone()), height)
+                    .await?,
+            );
+            let Some(last) = page.last() else {
+                return Ok(total);
+            };
             let next = cursor(last);
             if start_after.as_deref() == Some(next.as_str()) {
                 return Ok(total);
@@ -138,9 +155,15 @@ impl ChainClient {
         loop {
             let req = wasm::QueryAllContractStateRequest {
                 address: contract.into(),
-                pagination: Some(PageRequest { key: std::mem::take(&mut key), limit, ..Default::default() }),
+                pagination: Some(PageRequest {
+                    key: std::mem::take(&mut key),
+                    limit,
+                    ..Default::default()
+                }),
             };
-            let a = self.abci_query_raw(PATH, req.encode_to_vec(), Some(height)).await?;
+            let a = self
+                .abci_query_raw(PATH, req.encode_to_vec(), Some(height))
+                .await?;
             if a.code != 0 {
                 return Err(Error::chain(format!(
                     "raw state of {contract} at height {height} (codespace {}, code {}): {}",
@@ -157,7 +180,11 @@ impl ChainClient {
                 .map_err(|e| Error::chain(format!("{PATH}: undecodable response: {e}")))?;
             total += resp.models.len() as u64;
             on_page(resp.models.into_iter().map(|m| (m.key, m.value)).collect())?;
-            match resp.pagination.map(|p| p.next_key).filter(|k| !k.is_empty()) {
+            match resp
+                .pagination
+                .map(|p| p.next_key)
+                .filter(|k| !k.is_empty())
+            {
                 Some(next) => key = next,
                 None => return Ok(total),
             }
@@ -177,11 +204,18 @@ mod tests {
 
     #[test]
     fn execute_msg_packs_typed_json() {
-        let any = execute_msg("wasm1s", "wasm1c", &luckee_types::incentive::ExecuteMsg::EmergencyPause { paused: true })
-            .unwrap();
+        let any = execute_msg(
+            "wasm1s",
+            "wasm1c",
+            &luckee_types::incentive::ExecuteMsg::EmergencyPause { paused: true },
+        )
+        .unwrap();
         assert_eq!(any.type_url, "/cosmwasm.wasm.v1.MsgExecuteContract");
         let m = wasm::MsgExecuteContract::decode(any.value.as_slice()).unwrap();
         assert_eq!(m.msg, br#"{"emergency_pause":{"paused":true}}"#);
-        assert_eq!((m.sender.as_str(), m.contract.as_str()), ("wasm1s", "wasm1c"));
+        assert_eq!(
+            (m.sender.as_str(), m.contract.as_str()),
+            ("wasm1s", "wasm1c")
+        );
     }
 }

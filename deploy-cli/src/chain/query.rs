@@ -3,7 +3,9 @@
 //! Every query accepts an optional `height` so that several reads (e.g. all pages of
 //! `AllContractState` for a backup) see one consistent state; `None` = latest.
 
-use cosmrs::proto::cosmos::auth::v1beta1::{BaseAccount, QueryAccountRequest, QueryAccountResponse};
+use cosmrs::proto::cosmos::auth::v1beta1::{
+    BaseAccount, QueryAccountRequest, QueryAccountResponse,
+};
 use cosmrs::proto::cosmos::bank::v1beta1::{QueryBalanceRequest, QueryBalanceResponse};
 use cosmrs::proto::cosmos::base::query::v1beta1::PageRequest;
 use cosmrs::proto::cosmwasm::wasm::v1 as wasm;
@@ -72,9 +74,20 @@ pub struct CodeInfo {
 }
 
 impl CodeInfo {
-    fn new(code_id: u64, creator: String, checksum: &[u8], perm: Option<wasm::AccessConfig>) -> CodeInfo {
+    fn new(
+        code_id: u64,
+        creator: String,
+        checksum: &[u8],
+        perm: Option<wasm::AccessConfig>,
+    ) -> CodeInfo {
         let perm = perm.unwrap_or_default();
-        CodeInfo { code_id, creator, checksum: hex::encode(checksum), permission: perm.permission, permitted: perm.addresses }
+        CodeInfo {
+            code_id,
+            creator,
+            checksum: hex::encode(checksum),
+            permission: perm.permission,
+            permitted: perm.addresses,
+        }
     }
 }
 
@@ -132,17 +145,30 @@ impl AbciAnswer {
     /// maps to), wasm `no such contract` (22) / `no such code` (28) / `not found` (8) — which
     /// wasmd v0.61 reports through abci_query as sdk code 6 with that text in the log.
     pub fn is_not_found(&self) -> bool {
-        matches!((self.codespace.as_str(), self.code), ("sdk", 38) | ("wasm", 8 | 22 | 28))
-            || (self.code != 0 && ["not found", "no such contract", "no such code"].iter().any(|m| self.log.contains(m)))
+        matches!(
+            (self.codespace.as_str(), self.code),
+            ("sdk", 38) | ("wasm", 8 | 22 | 28)
+        ) || (self.code != 0
+            && ["not found", "no such contract", "no such code"]
+                .iter()
+                .any(|m| self.log.contains(m)))
     }
 }
 
 impl ChainClient {
     /// `abci_query` of gRPC method `path` with the protobuf request `data`, at `height`
     /// (`None` = latest), with retries. A non-zero code is returned in the answer, not as an error.
-    pub async fn abci_query_raw(&self, path: &str, data: Vec<u8>, height: Option<u64>) -> Result<AbciAnswer> {
+    pub async fn abci_query_raw(
+        &self,
+        path: &str,
+        data: Vec<u8>,
+        height: Option<u64>,
+    ) -> Result<AbciAnswer> {
         let h = height
-            .map(|h| cosmrs::tendermint::block::Height::try_from(h).map_err(|e| Error::config(format!("height {h}: {e}"))))
+            .map(|h| {
+                cosmrs::tendermint::block::Height::try_from(h)
+                    .map_err(|e| Error::config(format!("height {h}: {e}")))
+            })
             .transpose()?;
         let r = self
             .rpc(path, |c| {
@@ -166,12 +192,17 @@ impl ChainClient {
         req: &Req,
         height: Option<u64>,
     ) -> Result<Option<Resp>> {
-        let a = self.abci_query_raw(path, req.encode_to_vec(), height).await?;
+        let a = self
+            .abci_query_raw(path, req.encode_to_vec(), height)
+            .await?;
         if a.code != 0 {
             if a.is_not_found() {
                 return Ok(None);
             }
-            return Err(Error::chain(format!("query {path} failed (codespace {}, code {}): {}", a.codespace, a.code, a.log)));
+            return Err(Error::chain(format!(
+                "query {path} failed (codespace {}, code {}): {}",
+                a.codespace, a.code, a.log
+            )));
         }
         Resp::decode(a.value.as_slice())
             .map(Some)
@@ -182,23 +213,48 @@ impl ChainClient {
     /// (it has never received funds).
     pub async fn account(&self, address: &str) -> Result<Option<AccountInfo>> {
         let resp: Option<QueryAccountResponse> = self
-            .grpc_query("/cosmos.auth.v1beta1.Query/Account", &QueryAccountRequest { address: address.into() }, None)
+            .grpc_query(
+                "/cosmos.auth.v1beta1.Query/Account",
+                &QueryAccountRequest {
+                    address: address.into(),
+                },
+                None,
+            )
             .await?;
-        let Some(any) = resp.and_then(|r| r.account) else { return Ok(None) };
-        let base = decode_base_account(&any)
-            .ok_or_else(|| Error::chain(format!("account {address} has unsupported type {}", any.type_url)))?;
-        Ok(Some(AccountInfo { account_number: base.account_number, sequence: base.sequence }))
+        let Some(any) = resp.and_then(|r| r.account) else {
+            return Ok(None);
+        };
+        let base = decode_base_account(&any).ok_or_else(|| {
+            Error::chain(format!(
+                "account {address} has unsupported type {}",
+                any.type_url
+            ))
+        })?;
+        Ok(Some(AccountInfo {
+            account_number: base.account_number,
+            sequence: base.sequence,
+        }))
     }
 
     /// Balance of `address` in `denom`, base units.
     pub async fn balance(&self, address: &str, denom: &str) -> Result<u128> {
-        let req = QueryBalanceRequest { address: address.into(), denom: denom.into() };
-        let resp: Option<QueryBalanceResponse> = self.grpc_query("/cosmos.bank.v1beta1.Query/Balance", &req, None).await?;
-        let amount = resp.and_then(|r| r.balance).map(|c| c.amount).unwrap_or_default();
+        let req = QueryBalanceRequest {
+            address: address.into(),
+            denom: denom.into(),
+        };
+        let resp: Option<QueryBalanceResponse> = self
+            .grpc_query("/cosmos.bank.v1beta1.Query/Balance", &req, None)
+            .await?;
+        let amount = resp
+            .and_then(|r| r.balance)
+            .map(|c| c.amount)
+            .unwrap_or_default();
         if amount.is_empty() {
             return Ok(0);
         }
-        amount.parse().map_err(|e| Error::chain(format!("balance '{amount}': {e}")))
+        amount
+            .parse()
+            .map_err(|e| Error::chain(format!("balance '{amount}': {e}")))
     }
 
     /// Smart query: `msg` serialized to JSON, the JSON answer deserialized into `T`
@@ -209,21 +265,40 @@ impl ChainClient {
         msg: &impl Serialize,
         height: Option<u64>,
     ) -> Result<T> {
-        let query_data = serde_json::to_vec(msg).map_err(|e| Error::config(format!("query JSON: {e}")))?;
-        let req = wasm::QuerySmartContractStateRequest { address: contract.into(), query_data };
-        let resp: Option<wasm::QuerySmartContractStateResponse> =
-            self.grpc_query("/cosmwasm.wasm.v1.Query/SmartContractState", &req, height).await?;
-        let data = resp.ok_or_else(|| Error::chain(format!("smart query: no contract at {contract}")))?.data;
+        let query_data =
+            serde_json::to_vec(msg).map_err(|e| Error::config(format!("query JSON: {e}")))?;
+        let req = wasm::QuerySmartContractStateRequest {
+            address: contract.into(),
+            query_data,
+        };
+        let resp: Option<wasm::QuerySmartContractStateResponse> = self
+            .grpc_query("/cosmwasm.wasm.v1.Query/SmartContractState", &req, height)
+            .await?;
+        let data = resp
+            .ok_or_else(|| Error::chain(format!("smart query: no contract at {contract}")))?
+            .data;
         serde_json::from_slice(&data).map_err(|e| {
-            Error::chain(format!("smart query of {contract}: unexpected answer {}: {e}", String::from_utf8_lossy(&data)))
+            Error::chain(format!(
+                "smart query of {contract}: unexpected answer {}: {e}",
+                String::from_utf8_lossy(&data)
+            ))
         })
     }
 
     /// Raw query of one storage key (`/cosmwasm.wasm.v1.Query/RawContractState`); `None` if unset.
-    pub async fn raw_query(&self, contract: &str, key: &[u8], height: Option<u64>) -> Result<Option<Vec<u8>>> {
-        let req = wasm::QueryRawContractStateRequest { address: contract.into(), query_data: key.to_vec() };
-        let resp: Option<wasm::QueryRawContractStateResponse> =
-            self.grpc_query("/cosmwasm.wasm.v1.Query/RawContractState", &req, height).await?;
+    pub async fn raw_query(
+        &self,
+        contract: &str,
+        key: &[u8],
+        height: Option<u64>,
+    ) -> Result<Option<Vec<u8>>> {
+        let req = wasm::QueryRawContractStateRequest {
+            address: contract.into(),
+            query_data: key.to_vec(),
+        };
+        let resp: Option<wasm::QueryRawContractStateResponse> = self
+            .grpc_query("/cosmwasm.wasm.v1.Query/RawContractState", &req, height)
+            .await?;
         Ok(resp.map(|r| r.data).filter(|d| !d.is_empty()))
     }
 
@@ -234,9 +309,14 @@ impl ChainClient {
             contract: String,
             version: String,
         }
-        let Some(raw) = self.raw_query(contract, b"contract_info", None).await? else { return Ok(None) };
-        let v: Cw2 = serde_json::from_slice(&raw)
-            .map_err(|e| Error::chain(format!("cw2 contract_info of {contract} is not cw2 JSON: {e}")))?;
+        let Some(raw) = self.raw_query(contract, b"contract_info", None).await? else {
+            return Ok(None);
+        };
+        let v: Cw2 = serde_json::from_slice(&raw).map_err(|e| {
+            Error::chain(format!(
+                "cw2 contract_info of {contract} is not cw2 JSON: {e}"
+            ))
+        })?;
         Ok(Some((v.contract, v.version)))
     }
 
@@ -251,23 +331,40 @@ impl ChainClient {
     ) -> Result<StatePage> {
         let req = wasm::QueryAllContractStateRequest {
             address: contract.into(),
-            pagination: Some(PageRequest { key: key.unwrap_or_default(), limit, ..Default::default() }),
+            pagination: Some(PageRequest {
+                key: key.unwrap_or_default(),
+                limit,
+                ..Default::default()
+            }),
         };
-        let resp: Option<wasm::QueryAllContractStateResponse> =
-            self.grpc_query("/cosmwasm.wasm.v1.Query/AllContractState", &req, height).await?;
+        let resp: Option<wasm::QueryAllContractStateResponse> = self
+            .grpc_query("/cosmwasm.wasm.v1.Query/AllContractState", &req, height)
+            .await?;
         let resp = resp.ok_or_else(|| Error::chain(format!("no contract at {contract}")))?;
-        let next_key = resp.pagination.map(|p| p.next_key).filter(|k| !k.is_empty());
-        Ok(StatePage { entries: resp.models.into_iter().map(|m| (m.key, m.value)).collect(), next_key })
+        let next_key = resp
+            .pagination
+            .map(|p| p.next_key)
+            .filter(|k| !k.is_empty());
+        Ok(StatePage {
+            entries: resp.models.into_iter().map(|m| (m.key, m.value)).collect(),
+            next_key,
+        })
     }
 
     /// Every contract instantiated by `creator` (`/cosmwasm.wasm.v1.Query/ContractsByCreator`),
     /// oldest first.
     pub async fn contracts_by_creator(&self, creator: &str) -> Result<Vec<String>> {
         all_pages(|key| async move {
-            let req = wasm::QueryContractsByCreatorRequest { creator_address: creator.into(), pagination: Some(page(key)) };
-            let resp: Option<wasm::QueryContractsByCreatorResponse> =
-                self.grpc_query("/cosmwasm.wasm.v1.Query/ContractsByCreator", &req, None).await?;
-            Ok(resp.map(|r| (r.contract_addresses, next_key(r.pagination))).unwrap_or_default())
+            let req = wasm::QueryContractsByCreatorRequest {
+                creator_address: creator.into(),
+                pagination: Some(page(key)),
+            };
+            let resp: Option<wasm::QueryContractsByCreatorResponse> = self
+                .grpc_query("/cosmwasm.wasm.v1.Query/ContractsByCreator", &req, None)
+                .await?;
+            Ok(resp
+                .map(|r| (r.contract_addresses, next_key(r.pagination)))
+                .unwrap_or_default())
         })
         .await
     }
@@ -279,10 +376,17 @@ impl ChainClient {
 
     /// Contract metadata at block `height` (`None` = latest); `None` if no contract had this
     /// address then.
-    pub async fn contract_info_at(&self, address: &str, height: Option<u64>) -> Result<Option<ContractInfo>> {
-        let req = wasm::QueryContractInfoRequest { address: address.into() };
-        let resp: Option<wasm::QueryContractInfoResponse> =
-            self.grpc_query("/cosmwasm.wasm.v1.Query/ContractInfo", &req, height).await?;
+    pub async fn contract_info_at(
+        &self,
+        address: &str,
+        height: Option<u64>,
+    ) -> Result<Option<ContractInfo>> {
+        let req = wasm::QueryContractInfoRequest {
+            address: address.into(),
+        };
+        let resp: Option<wasm::QueryContractInfoResponse> = self
+            .grpc_query("/cosmwasm.wasm.v1.Query/ContractInfo", &req, height)
+            .await?;
         Ok(resp.and_then(|r| {
             let i = r.contract_info?;
             Some(ContractInfo {
@@ -298,29 +402,53 @@ impl ChainClient {
 
     /// Code metadata; `None` if no code has this id (e.g. the chain was reset).
     pub async fn code_info(&self, code_id: u64) -> Result<Option<CodeInfo>> {
-        let resp: Option<QueryCodeInfoResponse> =
-            self.grpc_query("/cosmwasm.wasm.v1.Query/CodeInfo", &QueryCodeInfoRequest { code_id }, None).await?;
-        Ok(resp.filter(|r| r.code_id != 0).map(|r| CodeInfo::new(r.code_id, r.creator, &r.checksum, r.instantiate_permission)))
+        let resp: Option<QueryCodeInfoResponse> = self
+            .grpc_query(
+                "/cosmwasm.wasm.v1.Query/CodeInfo",
+                &QueryCodeInfoRequest { code_id },
+                None,
+            )
+            .await?;
+        Ok(resp
+            .filter(|r| r.code_id != 0)
+            .map(|r| CodeInfo::new(r.code_id, r.creator, &r.checksum, r.instantiate_permission)))
     }
 
     /// The wasm bytes of a code (`/cosmwasm.wasm.v1.Query/Code`), uncompressed.
     pub async fn code_bytes(&self, code_id: u64) -> Result<Vec<u8>> {
-        let resp: Option<wasm::QueryCodeResponse> =
-            self.grpc_query("/cosmwasm.wasm.v1.Query/Code", &wasm::QueryCodeRequest { code_id }, None).await?;
-        resp.map(|r| r.data).ok_or_else(|| Error::chain(format!("no code with id {code_id}")))
+        let resp: Option<wasm::QueryCodeResponse> = self
+            .grpc_query(
+                "/cosmwasm.wasm.v1.Query/Code",
+                &wasm::QueryCodeRequest { code_id },
+                None,
+            )
+            .await?;
+        resp.map(|r| r.data)
+            .ok_or_else(|| Error::chain(format!("no code with id {code_id}")))
     }
 
     /// Every code stored on the chain (`/cosmwasm.wasm.v1.Query/Codes`, all pages), by code id.
     pub async fn all_codes(&self) -> Result<Vec<CodeInfo>> {
         all_pages(|key| async move {
-            let req = wasm::QueryCodesRequest { pagination: Some(page(key)) };
-            let resp: Option<wasm::QueryCodesResponse> = self.grpc_query("/cosmwasm.wasm.v1.Query/Codes", &req, None).await?;
+            let req = wasm::QueryCodesRequest {
+                pagination: Some(page(key)),
+            };
+            let resp: Option<wasm::QueryCodesResponse> = self
+                .grpc_query("/cosmwasm.wasm.v1.Query/Codes", &req, None)
+                .await?;
             Ok(resp
                 .map(|r| {
                     let infos = r
                         .code_infos
                         .into_iter()
-                        .map(|c| CodeInfo::new(c.code_id, c.creator, &c.data_hash, c.instantiate_permission))
+                        .map(|c| {
+                            CodeInfo::new(
+                                c.code_id,
+                                c.creator,
+                                &c.data_hash,
+                                c.instantiate_permission,
+                            )
+                        })
                         .collect();
                     (infos, next_key(r.pagination))
                 })
@@ -331,7 +459,11 @@ impl ChainClient {
 
     /// Newest code on the chain whose checksum is `checksum` (hex) and that `address` may
     /// instantiate (its creator, or permission Everybody / AnyOfAddresses listing it).
-    pub async fn find_code_by_checksum(&self, checksum: &str, address: &str) -> Result<Option<CodeInfo>> {
+    pub async fn find_code_by_checksum(
+        &self,
+        checksum: &str,
+        address: &str,
+    ) -> Result<Option<CodeInfo>> {
         Ok(self
             .all_codes()
             .await?
@@ -340,7 +472,8 @@ impl ChainClient {
             .filter(|c| {
                 c.creator == address
                     || c.permission == wasm::AccessType::Everybody as i32
-                    || (c.permission == wasm::AccessType::AnyOfAddresses as i32 && c.permitted.iter().any(|a| a == address))
+                    || (c.permission == wasm::AccessType::AnyOfAddresses as i32
+                        && c.permitted.iter().any(|a| a == address))
             })
             .max_by_key(|c| c.code_id))
     }
@@ -348,7 +481,11 @@ impl ChainClient {
 
 /// A page request of 100 entries from `key` (empty = first page).
 fn page(key: Vec<u8>) -> PageRequest {
-    PageRequest { key, limit: 100, ..Default::default() }
+    PageRequest {
+        key,
+        limit: 100,
+        ..Default::default()
+    }
 }
 
 /// The next page's key; empty on the last page.
@@ -379,14 +516,18 @@ fn decode_base_account(any: &cosmrs::Any) -> Option<BaseAccount> {
     use cosmrs::proto::cosmos::vesting::v1beta1 as vesting;
     match any.type_url.as_str() {
         "/cosmos.auth.v1beta1.BaseAccount" => BaseAccount::decode(any.value.as_slice()).ok(),
-        "/cosmos.vesting.v1beta1.ContinuousVestingAccount" => vesting::ContinuousVestingAccount::decode(any.value.as_slice())
-            .ok()?
-            .base_vesting_account?
-            .base_account,
-        "/cosmos.vesting.v1beta1.DelayedVestingAccount" => vesting::DelayedVestingAccount::decode(any.value.as_slice())
-            .ok()?
-            .base_vesting_account?
-            .base_account,
+        "/cosmos.vesting.v1beta1.ContinuousVestingAccount" => {
+            vesting::ContinuousVestingAccount::decode(any.value.as_slice())
+                .ok()?
+                .base_vesting_account?
+                .base_account
+        }
+        "/cosmos.vesting.v1beta1.DelayedVestingAccount" => {
+            vesting::DelayedVestingAccount::decode(any.value.as_slice())
+                .ok()?
+                .base_vesting_account?
+                .base_account
+        }
         _ => None,
     }
 }
@@ -404,21 +545,44 @@ mod tests {
             value: vec![],
             height: 1,
         };
-        assert!(a("sdk", 38, "rpc error: code = NotFound desc = account wasm1x not found").is_not_found());
+        assert!(a(
+            "sdk",
+            38,
+            "rpc error: code = NotFound desc = account wasm1x not found"
+        )
+        .is_not_found());
         assert!(a("wasm", 22, "no such contract").is_not_found());
         assert!(a("wasm", 28, "no such code").is_not_found());
         // What wasmd v0.61 really answers through abci_query for an unknown contract.
-        assert!(a("sdk", 6, "address wasm1pv27: no such contract: unknown request").is_not_found());
+        assert!(a(
+            "sdk",
+            6,
+            "address wasm1pv27: no such contract: unknown request"
+        )
+        .is_not_found());
         assert!(!a("wasm", 5, "Error parsing into type").is_not_found());
         assert!(!a("", 0, "").is_not_found());
     }
 
     #[test]
     fn base_account_decodes_from_any() {
-        let acct = BaseAccount { address: "wasm1x".into(), pub_key: None, account_number: 7, sequence: 3 };
-        let any = cosmrs::Any { type_url: "/cosmos.auth.v1beta1.BaseAccount".into(), value: acct.encode_to_vec() };
+        let acct = BaseAccount {
+            address: "wasm1x".into(),
+            pub_key: None,
+            account_number: 7,
+            sequence: 3,
+        };
+        let any = cosmrs::Any {
+            type_url: "/cosmos.auth.v1beta1.BaseAccount".into(),
+            value: acct.encode_to_vec(),
+        };
         assert_eq!(decode_base_account(&any).unwrap().sequence, 3);
-        let code_info = QueryCodeInfoResponse { code_id: 4, creator: "c".into(), checksum: vec![0xab; 32], instantiate_permission: None };
+        let code_info = QueryCodeInfoResponse {
+            code_id: 4,
+            creator: "c".into(),
+            checksum: vec![0xab; 32],
+            instantiate_permission: None,
+        };
         let back = QueryCodeInfoResponse::decode(code_info.encode_to_vec().as_slice()).unwrap();
         assert_eq!(back, code_info);
     }

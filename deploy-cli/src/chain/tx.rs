@@ -119,27 +119,43 @@ impl TxOutcome {
         if self.code == 0 {
             Ok(self)
         } else {
-            Err(Error::TxFailed { hash: self.hash, height: self.height, code: self.code, codespace: self.codespace, log: self.log })
+            Err(Error::TxFailed {
+                hash: self.hash,
+                height: self.height,
+                code: self.code,
+                codespace: self.codespace,
+                log: self.log,
+            })
         }
     }
 
     /// Decodes the response of message `index` as `M`.
     pub fn response<M: Message + Name + Default>(&self, index: usize) -> Result<M> {
-        let any = self
-            .msg_responses
-            .get(index)
-            .ok_or_else(|| Error::chain(format!("tx {}: no response for message {index}", self.hash)))?;
+        let any = self.msg_responses.get(index).ok_or_else(|| {
+            Error::chain(format!("tx {}: no response for message {index}", self.hash))
+        })?;
         if any.type_url != M::type_url() {
-            return Err(Error::chain(format!("tx {}: message {index} answered {}, expected {}", self.hash, any.type_url, M::type_url())));
+            return Err(Error::chain(format!(
+                "tx {}: message {index} answered {}, expected {}",
+                self.hash,
+                any.type_url,
+                M::type_url()
+            )));
         }
-        M::decode(any.value.as_slice()).map_err(|e| Error::chain(format!("tx {}: bad {}: {e}", self.hash, M::NAME)))
+        M::decode(any.value.as_slice())
+            .map_err(|e| Error::chain(format!("tx {}: bad {}: {e}", self.hash, M::NAME)))
     }
 
     /// Value of attribute `key` of the first event of type `kind` (e.g. `store_code`/`code_id`).
     pub fn event_attr(&self, kind: &str, key: &str) -> Option<String> {
-        self.events.iter().filter(|e| e.kind == kind).flat_map(|e| &e.attributes).find_map(|a| {
-            (a.key_bytes() == key.as_bytes()).then(|| String::from_utf8_lossy(a.value_bytes()).into_owned())
-        })
+        self.events
+            .iter()
+            .filter(|e| e.kind == kind)
+            .flat_map(|e| &e.attributes)
+            .find_map(|a| {
+                (a.key_bytes() == key.as_bytes())
+                    .then(|| String::from_utf8_lossy(a.value_bytes()).into_owned())
+            })
     }
 }
 
@@ -152,7 +168,10 @@ enum Broadcast {
 /// The sequence CheckTx expected, from its log `account sequence mismatch, expected 7, got 6`.
 pub fn expected_sequence_in(log: &str) -> Option<u64> {
     let rest = &log[log.find("expected ")? + "expected ".len()..];
-    rest.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok()
+    rest.split(|c: char| !c.is_ascii_digit())
+        .next()?
+        .parse()
+        .ok()
 }
 
 /// Upper-case hex sha256 of tx bytes: the tx hash CometBFT indexes.
@@ -162,23 +181,52 @@ pub fn tx_hash(bytes: &[u8]) -> String {
 
 /// Packs a protobuf message into an `Any`.
 pub fn to_any<M: Message + Name>(msg: &M) -> Any {
-    Any { type_url: M::type_url(), value: msg.encode_to_vec() }
+    Any {
+        type_url: M::type_url(),
+        value: msg.encode_to_vec(),
+    }
 }
 
 impl ChainClient {
     /// Signs `req` for `acct` with the given gas limit and fee.
-    fn sign(&self, signer: &Signer, acct: AccountInfo, req: &TxRequest, gas_limit: u64, fee: u128) -> Result<SignedTx> {
+    fn sign(
+        &self,
+        signer: &Signer,
+        acct: AccountInfo,
+        req: &TxRequest,
+        gas_limit: u64,
+        fee: u128,
+    ) -> Result<SignedTx> {
         let net = self.network();
         let body = Body::new(req.msgs.clone(), req.memo.clone(), 0u32);
-        let denom = net.gas_price.denom.parse().map_err(|e| Error::config(format!("fee denom: {e}")))?;
-        let auth_info = SignerInfo::single_direct(Some(signer.public_key), acct.sequence)
-            .auth_info(Fee::from_amount_and_gas(Coin { denom, amount: fee }, gas_limit));
-        let chain_id = net.chain_id.parse().map_err(|e| Error::config(format!("chain-id: {e}")))?;
+        let denom = net
+            .gas_price
+            .denom
+            .parse()
+            .map_err(|e| Error::config(format!("fee denom: {e}")))?;
+        let auth_info =
+            SignerInfo::single_direct(Some(signer.public_key), acct.sequence).auth_info(
+                Fee::from_amount_and_gas(Coin { denom, amount: fee }, gas_limit),
+            );
+        let chain_id = net
+            .chain_id
+            .parse()
+            .map_err(|e| Error::config(format!("chain-id: {e}")))?;
         let doc = SignDoc::new(&body, &auth_info, &chain_id, acct.account_number)
             .map_err(|e| Error::config(format!("sign doc: {e}")))?;
-        let raw = doc.sign(signer.key()).map_err(|e| Error::config(format!("signing failed: {e}")))?;
-        let bytes = raw.to_bytes().map_err(|e| Error::config(format!("encoding tx: {e}")))?;
-        Ok(SignedTx { hash: tx_hash(&bytes), bytes, gas_limit, fee, sequence: acct.sequence })
+        let raw = doc
+            .sign(signer.key())
+            .map_err(|e| Error::config(format!("signing failed: {e}")))?;
+        let bytes = raw
+            .to_bytes()
+            .map_err(|e| Error::config(format!("encoding tx: {e}")))?;
+        Ok(SignedTx {
+            hash: tx_hash(&bytes),
+            bytes,
+            gas_limit,
+            fee,
+            sequence: acct.sequence,
+        })
     }
 
     /// The signer's account, or exit 3 if it does not exist (never funded).
@@ -195,25 +243,48 @@ impl ChainClient {
 
     /// Simulates `req` signed by `signer` (`/cosmos.tx.v1beta1.Service/Simulate`) and returns
     /// gas used, gas limit and fee. Errors: exit 3 with the chain's log if it would fail.
-    pub async fn estimate(&self, signer: &Signer, acct: AccountInfo, req: &TxRequest) -> Result<GasEstimate> {
+    pub async fn estimate(
+        &self,
+        signer: &Signer,
+        acct: AccountInfo,
+        req: &TxRequest,
+    ) -> Result<GasEstimate> {
         // A non-zero placeholder fee, so that simulation runs (and charges gas for) the fee
         // deduction the real tx will do; with a zero fee it is skipped and the estimate is
         // ~20k gas short.
         let draft = self.sign(signer, acct, req, 0, 1)?;
         #[allow(deprecated)]
-        let sim = SimulateRequest { tx: None, tx_bytes: draft.bytes };
-        let a = self.abci_query_raw("/cosmos.tx.v1beta1.Service/Simulate", sim.encode_to_vec(), None).await?;
+        let sim = SimulateRequest {
+            tx: None,
+            tx_bytes: draft.bytes,
+        };
+        let a = self
+            .abci_query_raw(
+                "/cosmos.tx.v1beta1.Service/Simulate",
+                sim.encode_to_vec(),
+                None,
+            )
+            .await?;
         if a.code != 0 {
-            return Err(Error::chain(format!("simulation failed ({} code {}): {}", a.codespace, a.code, a.log)));
+            return Err(Error::chain(format!(
+                "simulation failed ({} code {}): {}",
+                a.codespace, a.code, a.log
+            )));
         }
-        let resp = SimulateResponse::decode(a.value.as_slice()).map_err(|e| Error::chain(format!("simulate response: {e}")))?;
+        let resp = SimulateResponse::decode(a.value.as_slice())
+            .map_err(|e| Error::chain(format!("simulate response: {e}")))?;
         let gas_used = resp.gas_info.map(|g| g.gas_used).unwrap_or_default();
         let gas_limit = Uint128::from(gas_used)
             .checked_mul_ceil(self.network().gas_adjustment)
             .map_err(|e| Error::config(format!("gas limit overflow: {e}")))?;
-        let gas_limit = u64::try_from(gas_limit.u128()).map_err(|e| Error::config(format!("gas limit: {e}")))?;
+        let gas_limit = u64::try_from(gas_limit.u128())
+            .map_err(|e| Error::config(format!("gas limit: {e}")))?;
         let fee = self.network().gas_price.fee_for(gas_limit)?;
-        Ok(GasEstimate { gas_used, gas_limit, fee })
+        Ok(GasEstimate {
+            gas_used,
+            gas_limit,
+            fee,
+        })
     }
 
     /// [`Self::estimate`] with the signer's current account (what `--dry-run` prints).
@@ -250,11 +321,17 @@ impl ChainClient {
             // mempool's state, which may already expect a later sequence (another tx of this
             // key in flight). Use the later of the two.
             let acct = self.signer_account(signer).await?;
-            let acct = AccountInfo { sequence: acct.sequence.max(expected_sequence.unwrap_or_default()), ..acct };
+            let acct = AccountInfo {
+                sequence: acct.sequence.max(expected_sequence.unwrap_or_default()),
+                ..acct
+            };
             let est = match self.estimate(signer, acct, req).await {
                 Ok(est) => est,
                 Err(Error::Chain(log)) if log.contains(SEQUENCE_MISMATCH) => {
-                    tracing::warn!(attempt = attempt + 1, "sequence mismatch in simulation, retrying: {log}");
+                    tracing::warn!(
+                        attempt = attempt + 1,
+                        "sequence mismatch in simulation, retrying: {log}"
+                    );
                     expected_sequence = expected_sequence_in(&log);
                     tokio::time::sleep(POLL_INTERVAL * (attempt + 1)).await;
                     continue;
@@ -275,7 +352,10 @@ impl ChainClient {
                     return self.wait_for_tx(&signed.hash).await?.into_result();
                 }
                 Broadcast::WrongSequence(log) => {
-                    tracing::warn!(attempt = attempt + 1, "sequence mismatch, re-signing: {log}");
+                    tracing::warn!(
+                        attempt = attempt + 1,
+                        "sequence mismatch, re-signing: {log}"
+                    );
                     expected_sequence = expected_sequence_in(&log);
                     tokio::time::sleep(POLL_INTERVAL * (attempt + 1)).await;
                 }
@@ -297,13 +377,19 @@ impl ChainClient {
                         Ok(r) => Ok(Some(r)),
                         // CometBFT: the same tx bytes are already in the mempool (an earlier
                         // attempt got through): that is an accepted broadcast.
-                        Err(e) if super::short_rpc_error(&e).contains("already exists in cache") => Ok(None),
+                        Err(e)
+                            if super::short_rpc_error(&e).contains("already exists in cache") =>
+                        {
+                            Ok(None)
+                        }
                         Err(e) => Err(e),
                     }
                 }
             })
             .await?;
-        let Some(r) = res else { return Ok(Broadcast::Accepted) };
+        let Some(r) = res else {
+            return Ok(Broadcast::Accepted);
+        };
         let code = r.code.value();
         match (r.codespace.as_str(), code) {
             (_, 0) | ("sdk", CODE_TX_IN_MEMPOOL) => Ok(Broadcast::Accepted),
@@ -317,8 +403,9 @@ impl ChainClient {
 
     /// Looks a tx up by hash (`/tx`); `None` if the node does not know it (not yet, or never).
     pub async fn find_tx(&self, hash: &str) -> Result<Option<TxOutcome>> {
-        let h: cosmrs::tendermint::Hash =
-            hash.parse().map_err(|e| Error::config(format!("tx hash '{hash}': {e}")))?;
+        let h: cosmrs::tendermint::Hash = hash
+            .parse()
+            .map_err(|e| Error::config(format!("tx hash '{hash}': {e}")))?;
         let res = self
             .rpc("tx", |c| async move {
                 match c.tx(h, false).await {
@@ -348,7 +435,8 @@ impl ChainClient {
     /// Polls `/tx` until `hash` is in a block (success or failure) or the network's tx timeout
     /// passes. Errors: exit 4 naming the hash on timeout.
     pub async fn wait_for_tx(&self, hash: &str) -> Result<TxOutcome> {
-        self.wait_for_tx_within(hash, self.network().tx_timeout).await
+        self.wait_for_tx_within(hash, self.network().tx_timeout)
+            .await
     }
 
     /// [`Self::wait_for_tx`] with an explicit timeout.
@@ -363,7 +451,9 @@ impl ChainClient {
 
     /// Polls `/tx` for `hash` for at most `within` (at least once); `None` if still unknown.
     pub async fn poll_tx(&self, hash: &str, within: Duration) -> Result<Option<TxOutcome>> {
-        let spinner = self.ui().spinner(format!("waiting for tx {hash} to be included"));
+        let spinner = self
+            .ui()
+            .spinner(format!("waiting for tx {hash} to be included"));
         let start = Instant::now();
         loop {
             if let Some(found) = self.find_tx(hash).await? {
@@ -389,7 +479,10 @@ pub fn decode_msg_data(data: &[u8]) -> std::result::Result<Vec<Any>, String> {
         return Ok(vec![]);
     }
     let decoded = base64::engine::general_purpose::STANDARD.decode(data).ok();
-    let candidates = decoded.iter().map(Vec::as_slice).chain(std::iter::once(data));
+    let candidates = decoded
+        .iter()
+        .map(Vec::as_slice)
+        .chain(std::iter::once(data));
     let mut last = String::new();
     for bytes in candidates {
         match TxMsgData::decode(bytes) {
@@ -403,8 +496,14 @@ pub fn decode_msg_data(data: &[u8]) -> std::result::Result<Vec<Any>, String> {
 /// See [`ABORT_AFTER_BROADCAST_ENV`] and [`ABORT_BEFORE_BROADCAST_ENV`].
 fn test_abort_hook(var: &str, tags: &[String], hash: &str) {
     if let Ok(v) = std::env::var(var) {
-        if v.split(',').map(str::trim).any(|t| tags.iter().any(|tag| tag == t)) {
-            eprintln!("{var}: aborting at the broadcast of tx {hash} ({})", tags.join(","));
+        if v.split(',')
+            .map(str::trim)
+            .any(|t| tags.iter().any(|tag| tag == t))
+        {
+            eprintln!(
+                "{var}: aborting at the broadcast of tx {hash} ({})",
+                tags.join(",")
+            );
             std::process::abort();
         }
     }
@@ -418,12 +517,22 @@ mod tests {
     #[test]
     fn msg_data_decodes_raw_or_base64() {
         use base64::Engine;
-        let resp = MsgStoreCodeResponse { code_id: 1, checksum: vec![2; 32] };
+        let resp = MsgStoreCodeResponse {
+            code_id: 1,
+            checksum: vec![2; 32],
+        };
         #[allow(deprecated)]
-        let data = TxMsgData { data: vec![], msg_responses: vec![to_any(&resp)] }.encode_to_vec();
+        let data = TxMsgData {
+            data: vec![],
+            msg_responses: vec![to_any(&resp)],
+        }
+        .encode_to_vec();
         let b64 = base64::engine::general_purpose::STANDARD.encode(&data);
         assert_eq!(decode_msg_data(&data).unwrap().len(), 1);
-        assert_eq!(decode_msg_data(b64.as_bytes()).unwrap()[0].type_url, "/cosmwasm.wasm.v1.MsgStoreCodeResponse");
+        assert_eq!(
+            decode_msg_data(b64.as_bytes()).unwrap()[0].type_url,
+            "/cosmwasm.wasm.v1.MsgStoreCodeResponse"
+        );
         assert!(decode_msg_data(b"").unwrap().is_empty());
         assert!(decode_msg_data(b"\xff\xff").is_err());
     }
@@ -437,12 +546,18 @@ mod tests {
 
     #[test]
     fn hash_is_upper_hex_sha256() {
-        assert_eq!(tx_hash(b""), "E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855");
+        assert_eq!(
+            tx_hash(b""),
+            "E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855"
+        );
     }
 
     #[test]
     fn outcome_decodes_typed_responses_and_failures() {
-        let resp = MsgStoreCodeResponse { code_id: 9, checksum: vec![1; 32] };
+        let resp = MsgStoreCodeResponse {
+            code_id: 9,
+            checksum: vec![1; 32],
+        };
         let out = TxOutcome {
             hash: "AB".into(),
             height: 3,
@@ -452,15 +567,26 @@ mod tests {
             gas_wanted: 10,
             gas_used: 5,
             msg_responses: vec![to_any(&resp)],
-            events: vec![cosmrs::tendermint::abci::Event::new("store_code", [("code_id", "9")])],
+            events: vec![cosmrs::tendermint::abci::Event::new(
+                "store_code",
+                [("code_id", "9")],
+            )],
         };
         assert_eq!(out.response::<MsgStoreCodeResponse>(0).unwrap().code_id, 9);
         assert!(out.response::<MsgStoreCodeResponse>(1).is_err());
         assert!(out
             .response::<cosmrs::proto::cosmwasm::wasm::v1::MsgInstantiateContract2Response>(0)
             .is_err());
-        assert_eq!(out.event_attr("store_code", "code_id").as_deref(), Some("9"));
-        let failed = TxOutcome { code: 5, codespace: "sdk".into(), log: "insufficient funds".into(), ..out };
+        assert_eq!(
+            out.event_attr("store_code", "code_id").as_deref(),
+            Some("9")
+        );
+        let failed = TxOutcome {
+            code: 5,
+            codespace: "sdk".into(),
+            log: "insufficient funds".into(),
+            ..out
+        };
         let e = failed.into_result().unwrap_err();
         assert_eq!(e.exit_code(), 3);
         assert!(e.to_string().contains("AB") && e.to_string().contains("insufficient funds"));

@@ -84,7 +84,11 @@ impl Context {
 
     /// Opens and locks the state of the network's chain-id.
     pub fn open_state(&self, mode: LockMode) -> Result<(StateStore, DeploymentState)> {
-        StateStore::open(&self.cwd.join(&self.plan.state_dir), &self.net.chain_id, mode)
+        StateStore::open(
+            &self.cwd.join(&self.plan.state_dir),
+            &self.net.chain_id,
+            mode,
+        )
     }
 
     /// Prints a report in the selected format.

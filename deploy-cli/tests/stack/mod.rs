@@ -35,7 +35,11 @@ impl Account {
         let signer = Signer::from_phrase(&mnemonic, "wasm", 0).unwrap();
         let address = signer.address.to_string();
         fund(&address, amount);
-        Account { signer, mnemonic, address }
+        Account {
+            signer,
+            mnemonic,
+            address,
+        }
     }
 }
 
@@ -90,11 +94,23 @@ impl Stack {
     }
 
     /// Sends `msgs` (typed execute messages to `contract`) in one tx signed by `who`.
-    pub fn execute_all<M: Serialize>(&self, who: &Signer, contract: &str, msgs: &[M]) -> luckee::Result<TxOutcome> {
+    pub fn execute_all<M: Serialize>(
+        &self,
+        who: &Signer,
+        contract: &str,
+        msgs: &[M],
+    ) -> luckee::Result<TxOutcome> {
         let d = devnet();
         let client = d.client();
-        let msgs = msgs.iter().map(|m| execute_msg(who.address.as_ref(), contract, m)).collect::<luckee::Result<Vec<_>>>()?;
-        let req = TxRequest { msgs, memo: "luckee e2e".into(), tags: vec!["test".into()] };
+        let msgs = msgs
+            .iter()
+            .map(|m| execute_msg(who.address.as_ref(), contract, m))
+            .collect::<luckee::Result<Vec<_>>>()?;
+        let req = TxRequest {
+            msgs,
+            memo: "luckee e2e".into(),
+            tags: vec!["test".into()],
+        };
         d.block_on(client.send(who, &req, &mut |_| Ok(())))
     }
 
@@ -112,7 +128,8 @@ impl Stack {
     pub fn config(&self) -> incentive::ConfigResponse {
         let d = devnet();
         let c = d.client();
-        d.block_on(c.smart_query(&self.incentive, &incentive::QueryMsg::GetConfig {}, None)).unwrap()
+        d.block_on(c.smart_query(&self.incentive, &incentive::QueryMsg::GetConfig {}, None))
+            .unwrap()
     }
 
     /// Points of the user.
@@ -120,7 +137,13 @@ impl Stack {
         let d = devnet();
         let c = d.client();
         let r: incentive::PointsResponse = d
-            .block_on(c.smart_query(&self.incentive, &incentive::QueryMsg::GetPoints { address: self.user.address.clone() }, None))
+            .block_on(c.smart_query(
+                &self.incentive,
+                &incentive::QueryMsg::GetPoints {
+                    address: self.user.address.clone(),
+                },
+                None,
+            ))
             .unwrap();
         r.points.u128()
     }
@@ -135,10 +158,15 @@ impl Stack {
                 cosmrs::AccountId::new("wasm", &bytes).unwrap().to_string()
             })
             .collect();
-        let msgs: Vec<registry::ExecuteMsg> =
-            addrs.chunks(per_msg).map(|c| registry::ExecuteMsg::RegisterBatch { addresses: c.to_vec() }).collect();
+        let msgs: Vec<registry::ExecuteMsg> = addrs
+            .chunks(per_msg)
+            .map(|c| registry::ExecuteMsg::RegisterBatch {
+                addresses: c.to_vec(),
+            })
+            .collect();
         for tx in msgs.chunks(per_tx) {
-            self.execute_all(&self.deployer, &self.registry, tx).expect("register_batch");
+            self.execute_all(&self.deployer, &self.registry, tx)
+                .expect("register_batch");
         }
         start.elapsed()
     }
@@ -146,11 +174,18 @@ impl Stack {
 
 /// `promtool` from PATH or the tool cache of `ci/install-tools`; panics if missing.
 pub fn promtool() -> PathBuf {
-    let cached = Path::new(&std::env::var("HOME").unwrap_or_default()).join(".cache/luckee/tools/bin/promtool");
+    let cached = Path::new(&std::env::var("HOME").unwrap_or_default())
+        .join(".cache/luckee/tools/bin/promtool");
     let on_path = std::env::var_os("PATH")
-        .map(|p| std::env::split_paths(&p).map(|d| d.join("promtool")).find(|p| p.exists()))
+        .map(|p| {
+            std::env::split_paths(&p)
+                .map(|d| d.join("promtool"))
+                .find(|p| p.exists())
+        })
         .unwrap_or_default();
-    on_path.or_else(|| cached.exists().then_some(cached)).expect("promtool not found: run ci/install-tools")
+    on_path
+        .or_else(|| cached.exists().then_some(cached))
+        .expect("promtool not found: run ci/install-tools")
 }
 
 /// `promtool check metrics` of a metrics file (text format lint); panics on errors.

@@ -45,14 +45,22 @@ impl Devnet {
 
     /// The network as luckee sees it.
     pub fn network(&self) -> Network {
-        Network { rpc: vec![self.node.clone()], chain_id: self.chain_id.clone(), ..Network::local() }
+        Network {
+            rpc: vec![self.node.clone()],
+            chain_id: self.chain_id.clone(),
+            ..Network::local()
+        }
     }
 
     /// A connected chain client.
     pub fn client(&self) -> ChainClient {
         let node = self.node.clone();
-        self.block_on(ChainClient::connect(self.network(), RetryPolicy::default(), Ui::quiet()))
-            .unwrap_or_else(|e| panic!("devnet not reachable at {node}: run ci/devnet up ({e})"))
+        self.block_on(ChainClient::connect(
+            self.network(),
+            RetryPolicy::default(),
+            Ui::quiet(),
+        ))
+        .unwrap_or_else(|e| panic!("devnet not reachable at {node}: run ci/devnet up ({e})"))
     }
 
     /// Latest block height.
@@ -68,12 +76,26 @@ pub fn devnet() -> &'static Devnet {
     DEVNET.get_or_init(|| {
         let node = std::env::var("LUCKEE_NODE").unwrap_or_else(|_| "http://127.0.0.1:26657".into());
         let chain_id = std::env::var("CHAIN_ID").unwrap_or_else(|_| "luckee-local".into());
-        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
-        let d = Devnet { node, chain_id, runtime };
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let d = Devnet {
+            node,
+            chain_id,
+            runtime,
+        };
         let net = d.network();
-        let retry = RetryPolicy { attempts: 2, ..Default::default() };
+        let retry = RetryPolicy {
+            attempts: 2,
+            ..Default::default()
+        };
         if let Err(e) = d.block_on(ChainClient::connect(net, retry, Ui::quiet())) {
-            panic!("devnet not reachable at {} (chain-id {}): run ci/devnet up — {e}", d.node, d.chain_id);
+            panic!(
+                "devnet not reachable at {} (chain-id {}): run ci/devnet up — {e}",
+                d.node, d.chain_id
+            );
         }
         d
     })
@@ -81,21 +103,36 @@ pub fn devnet() -> &'static Devnet {
 
 /// The repository root.
 pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 /// The artifacts directory the tests copy from.
 pub fn artifacts_source() -> PathBuf {
-    let dir = std::env::var("LUCKEE_TEST_ARTIFACTS").map(PathBuf::from).unwrap_or_else(|_| repo_root().join("artifacts"));
-    for f in ["luckee_incentive.wasm", "mock_ft.wasm", "mock_registry.wasm", "checksums.txt"] {
-        assert!(dir.join(f).exists(), "artifact {} missing: run ci/build-artifacts (or set LUCKEE_TEST_ARTIFACTS)", dir.join(f).display());
+    let dir = std::env::var("LUCKEE_TEST_ARTIFACTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| repo_root().join("artifacts"));
+    for f in [
+        "luckee_incentive.wasm",
+        "mock_ft.wasm",
+        "mock_registry.wasm",
+        "checksums.txt",
+    ] {
+        assert!(
+            dir.join(f).exists(),
+            "artifact {} missing: run ci/build-artifacts (or set LUCKEE_TEST_ARTIFACTS)",
+            dir.join(f).display()
+        );
     }
     dir
 }
 
 /// The mnemonic of a devnet test account from `ci/devnet-accounts.toml`.
 pub fn devnet_mnemonic(name: &str) -> String {
-    let text = std::fs::read_to_string(repo_root().join("ci/devnet-accounts.toml")).expect("ci/devnet-accounts.toml");
+    let text = std::fs::read_to_string(repo_root().join("ci/devnet-accounts.toml"))
+        .expect("ci/devnet-accounts.toml");
     let v: toml::Value = toml::from_str(&text).expect("accounts TOML");
     v[name]["mnemonic"].as_str().expect("mnemonic").to_string()
 }
@@ -118,9 +155,16 @@ pub fn fund(to: &str, amount: u128) {
     let msg = MsgSend {
         from_address: faucet.address.to_string(),
         to_address: to.into(),
-        amount: vec![Coin { denom: "ustake".into(), amount: amount.to_string() }],
+        amount: vec![Coin {
+            denom: "ustake".into(),
+            amount: amount.to_string(),
+        }],
     };
-    let req = TxRequest { msgs: vec![to_any(&msg)], memo: "luckee e2e funding".into(), tags: vec!["fund".into()] };
+    let req = TxRequest {
+        msgs: vec![to_any(&msg)],
+        memo: "luckee e2e funding".into(),
+        tags: vec!["fund".into()],
+    };
     let mut last = None;
     for _ in 0..3 {
         match d.block_on(client.send(&faucet, &req, &mut |_| Ok(()))) {
@@ -188,14 +232,25 @@ impl Workdir {
         devnet();
         let dir = tempfile::tempdir().unwrap();
         let mnemonic = random_mnemonic();
-        let address = Signer::from_phrase(&mnemonic, "wasm", 0).unwrap().address.to_string();
-        let w = Workdir { dir, address, mnemonic };
+        let address = Signer::from_phrase(&mnemonic, "wasm", 0)
+            .unwrap()
+            .address
+            .to_string();
+        let w = Workdir {
+            dir,
+            address,
+            mnemonic,
+        };
         std::fs::create_dir_all(w.path().join("artifacts")).unwrap();
         let src = artifacts_source();
         let tag = w.address.as_bytes().to_vec();
         for name in ["luckee_incentive", "mock_ft", "mock_registry"] {
             let wasm = std::fs::read(src.join(format!("{name}.wasm"))).unwrap();
-            let wasm = if unique { uniquify_wasm(&wasm, &tag) } else { wasm };
+            let wasm = if unique {
+                uniquify_wasm(&wasm, &tag)
+            } else {
+                wasm
+            };
             std::fs::write(w.path().join(format!("artifacts/{name}.wasm")), wasm).unwrap();
         }
         w.write_checksums();
@@ -213,7 +268,10 @@ impl Workdir {
         let mut text = String::new();
         for name in ["luckee_incentive", "mock_ft", "mock_registry"] {
             let bytes = std::fs::read(self.path().join(format!("artifacts/{name}.wasm"))).unwrap();
-            text.push_str(&format!("{}  {name}.wasm\n", luckee::artifacts::sha256_hex(&bytes)));
+            text.push_str(&format!(
+                "{}  {name}.wasm\n",
+                luckee::artifacts::sha256_hex(&bytes)
+            ));
         }
         std::fs::write(self.path().join("artifacts/checksums.txt"), text).unwrap();
     }
@@ -250,7 +308,10 @@ impl Workdir {
     /// [`Workdir::luckee`] with extra environment variables; an empty value removes one.
     pub fn luckee_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
         let out = self.command(args, env).output().expect("run luckee");
-        Run { args: args.iter().map(|s| s.to_string()).collect(), out }
+        Run {
+            args: args.iter().map(|s| s.to_string()).collect(),
+            out,
+        }
     }
 
     fn command(&self, args: &[&str], env: &[(&str, &str)]) -> Command {
@@ -279,7 +340,8 @@ impl Workdir {
 
     /// Path of the state file.
     pub fn state_path(&self) -> PathBuf {
-        self.path().join(format!("deployments/{}.json", devnet().chain_id))
+        self.path()
+            .join(format!("deployments/{}.json", devnet().chain_id))
     }
 
     /// The state file as JSON.
@@ -298,7 +360,12 @@ impl Workdir {
     pub fn codes_with_checksum(&self, checksum: &str) -> Vec<u64> {
         let d = devnet();
         let c = d.client();
-        d.block_on(c.all_codes()).unwrap().into_iter().filter(|i| i.checksum == checksum).map(|i| i.code_id).collect()
+        d.block_on(c.all_codes())
+            .unwrap()
+            .into_iter()
+            .filter(|i| i.checksum == checksum)
+            .map(|i| i.code_id)
+            .collect()
     }
 }
 
@@ -342,7 +409,12 @@ impl Run {
 
     /// stdout parsed as JSON (for `--output json`).
     pub fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout())
-            .unwrap_or_else(|e| panic!("luckee {:?}: stdout is not JSON ({e}):\n{}", self.args, self.stdout()))
+        serde_json::from_str(&self.stdout()).unwrap_or_else(|e| {
+            panic!(
+                "luckee {:?}: stdout is not JSON ({e}):\n{}",
+                self.args,
+                self.stdout()
+            )
+        })
     }
 }

@@ -95,8 +95,14 @@ impl Manifest {
     /// Reads `dir/manifest.json`.
     pub fn read(dir: &Path) -> Result<Manifest> {
         let path = dir.join(MANIFEST);
-        let bytes = std::fs::read(&path).map_err(|e| Error::config(format!("cannot read {}: {e}", path.display())))?;
-        serde_json::from_slice(&bytes).map_err(|e| Error::config(format!("{} is not a luckee backup manifest: {e}", path.display())))
+        let bytes = std::fs::read(&path)
+            .map_err(|e| Error::config(format!("cannot read {}: {e}", path.display())))?;
+        serde_json::from_slice(&bytes).map_err(|e| {
+            Error::config(format!(
+                "{} is not a luckee backup manifest: {e}",
+                path.display()
+            ))
+        })
     }
 
     /// Total size of the listed files, bytes.
@@ -132,13 +138,20 @@ impl HashedFile {
             .create_new(true)
             .open(&path)
             .map_err(|e| Error::config(format!("cannot create {}: {e}", path.display())))?;
-        Ok(HashedFile { name: name.into(), out: BufWriter::with_capacity(1 << 16, file), hasher: Sha256::new(), size: 0 })
+        Ok(HashedFile {
+            name: name.into(),
+            out: BufWriter::with_capacity(1 << 16, file),
+            hasher: Sha256::new(),
+            size: 0,
+        })
     }
 
     /// Writes `value` as pretty JSON plus a newline.
     pub fn json(mut self, value: &impl Serialize) -> Result<FileEntry> {
-        serde_json::to_writer_pretty(&mut self, value).map_err(|e| Error::config(format!("writing {}: {e}", self.name)))?;
-        self.write_all(b"\n").map_err(|e| Error::config(format!("writing {}: {e}", self.name)))?;
+        serde_json::to_writer_pretty(&mut self, value)
+            .map_err(|e| Error::config(format!("writing {}: {e}", self.name)))?;
+        self.write_all(b"\n")
+            .map_err(|e| Error::config(format!("writing {}: {e}", self.name)))?;
         self.finish()
     }
 
@@ -147,7 +160,11 @@ impl HashedFile {
         let fail = |e: std::io::Error| Error::config(format!("writing {}: {e}", self.name));
         let file = self.out.into_inner().map_err(|e| fail(e.into_error()))?;
         file.sync_all().map_err(fail)?;
-        Ok(FileEntry { name: self.name, sha256: hex::encode(self.hasher.finalize()), size: self.size })
+        Ok(FileEntry {
+            name: self.name,
+            sha256: hex::encode(self.hasher.finalize()),
+            size: self.size,
+        })
     }
 }
 
@@ -182,7 +199,9 @@ pub fn sync_dir(dir: &Path) -> Result<()> {
 /// Directory name of a backup started at Unix time `unix` (seconds): `YYYYMMDDTHHMMSSZ`, UTC.
 pub fn timestamp_name(unix: u64) -> String {
     let t = std::time::UNIX_EPOCH + std::time::Duration::from_secs(unix);
-    humantime::format_rfc3339_seconds(t).to_string().replace(['-', ':'], "")
+    humantime::format_rfc3339_seconds(t)
+        .to_string()
+        .replace(['-', ':'], "")
 }
 
 /// Whether `name` is a complete backup's directory name: `YYYYMMDDTHHMMSSZ`, optionally
@@ -201,10 +220,15 @@ pub fn is_backup_name(name: &str) -> bool {
 /// Complete backups in a contract directory, oldest first: directories with a backup name and
 /// a readable manifest. Interrupted (`.incomplete-…`) and foreign directories are ignored.
 pub fn complete_backups(contract_dir: &Path) -> Vec<(PathBuf, Manifest)> {
-    let Ok(entries) = std::fs::read_dir(contract_dir) else { return vec![] };
+    let Ok(entries) = std::fs::read_dir(contract_dir) else {
+        return vec![];
+    };
     let mut found: Vec<(PathBuf, Manifest)> = entries
         .filter_map(|e| e.ok())
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()) && is_backup_name(&e.file_name().to_string_lossy()))
+        .filter(|e| {
+            e.file_type().is_ok_and(|t| t.is_dir())
+                && is_backup_name(&e.file_name().to_string_lossy())
+        })
         .filter_map(|e| Manifest::read(&e.path()).ok().map(|m| (e.path(), m)))
         .collect();
     found.sort_by(|a, b| a.0.file_name().cmp(&b.0.file_name()));
@@ -220,7 +244,14 @@ mod tests {
         assert_eq!(timestamp_name(1_706_702_400), "20240131T120000Z");
         assert!(is_backup_name("20240131T120000Z"));
         assert!(is_backup_name("20240131T120000Z-2"));
-        for bad in [".incomplete-x", "20240131T120000", "2024013xT120000Z", "20240131T120000Z-", "latest", ".pruning-20240131T120000Z"] {
+        for bad in [
+            ".incomplete-x",
+            "20240131T120000",
+            "2024013xT120000Z",
+            "20240131T120000Z-",
+            "latest",
+            ".pruning-20240131T120000Z",
+        ] {
             assert!(!is_backup_name(bad), "{bad}");
         }
     }
@@ -228,8 +259,17 @@ mod tests {
     #[test]
     fn hashed_file_matches_hash_file() {
         let dir = tempfile::tempdir().unwrap();
-        let e = HashedFile::create(dir.path(), "a.json").unwrap().json(&serde_json::json!({"x": [1, 2]})).unwrap();
-        assert_eq!(hash_file(&dir.path().join("a.json")).unwrap(), (e.sha256.clone(), e.size));
-        assert!(HashedFile::create(dir.path(), "a.json").is_err(), "never overwrites");
+        let e = HashedFile::create(dir.path(), "a.json")
+            .unwrap()
+            .json(&serde_json::json!({"x": [1, 2]}))
+            .unwrap();
+        assert_eq!(
+            hash_file(&dir.path().join("a.json")).unwrap(),
+            (e.sha256.clone(), e.size)
+        );
+        assert!(
+            HashedFile::create(dir.path(), "a.json").is_err(),
+            "never overwrites"
+        );
     }
 }

@@ -48,7 +48,9 @@ use luckee_types::{ft, incentive, registry, MAX_PAGE_LIMIT};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use self::files::{complete_backups, sync_dir, FileEntry, HashedFile, Manifest, ManifestContract, StateLine};
+use self::files::{
+    complete_backups, sync_dir, FileEntry, HashedFile, Manifest, ManifestContract, StateLine,
+};
 use super::Context;
 use crate::chain::ops::{rfc3339, unix_now};
 use crate::chain::{ChainClient, Probe};
@@ -160,8 +162,16 @@ pub struct BackupReport {
 impl Report for BackupReport {
     fn text(&self) -> String {
         let mut out = match (&self.height, &self.block_time) {
-            (Some(h), Some(t)) => format!("backup of {} at height {h} ({t}) into {}\n", self.chain_id, self.dir.display()),
-            _ => format!("backup of {} into {}: node not reached\n", self.chain_id, self.dir.display()),
+            (Some(h), Some(t)) => format!(
+                "backup of {} at height {h} ({t}) into {}\n",
+                self.chain_id,
+                self.dir.display()
+            ),
+            _ => format!(
+                "backup of {} into {}: node not reached\n",
+                self.chain_id,
+                self.dir.display()
+            ),
         };
         let rows: Vec<Vec<String>> = self
             .backups
@@ -170,9 +180,15 @@ impl Report for BackupReport {
                 vec![
                     r.status.into(),
                     r.contract.to_string(),
-                    r.state_entries.map(|n| n.to_string()).unwrap_or_else(|| "-".into()),
-                    r.size_bytes.map(|n| n.to_string()).unwrap_or_else(|| "-".into()),
-                    r.seconds.map(|s| format!("{s:.2}")).unwrap_or_else(|| "-".into()),
+                    r.state_entries
+                        .map(|n| n.to_string())
+                        .unwrap_or_else(|| "-".into()),
+                    r.size_bytes
+                        .map(|n| n.to_string())
+                        .unwrap_or_else(|| "-".into()),
+                    r.seconds
+                        .map(|s| format!("{s:.2}"))
+                        .unwrap_or_else(|| "-".into()),
                     match (&r.dir, &r.error) {
                         (Some(d), _) => d.display().to_string(),
                         (None, Some(e)) => e.clone(),
@@ -181,7 +197,17 @@ impl Report for BackupReport {
                 ]
             })
             .collect();
-        out.push_str(&table(&["STATUS", "CONTRACT", "ENTRIES", "BYTES", "SECONDS", "DIRECTORY"], &rows));
+        out.push_str(&table(
+            &[
+                "STATUS",
+                "CONTRACT",
+                "ENTRIES",
+                "BYTES",
+                "SECONDS",
+                "DIRECTORY",
+            ],
+            &rows,
+        ));
         for p in &self.pruned {
             out.push_str(&format!("pruned {}\n", p.display()));
         }
@@ -196,20 +222,36 @@ impl Report for BackupReport {
 /// Takes the backup lock of `chain_dir` (exit 5 if another backup holds it).
 fn lock(chain_dir: &Path) -> Result<File> {
     let path = chain_dir.join(files::LOCK_FILE);
-    crate::state::try_lock(&path, crate::state::LockMode::Exclusive)?
-        .ok_or_else(|| Error::Busy(format!("{} (another luckee backup is running on this directory)", path.display())))
+    crate::state::try_lock(&path, crate::state::LockMode::Exclusive)?.ok_or_else(|| {
+        Error::Busy(format!(
+            "{} (another luckee backup is running on this directory)",
+            path.display()
+        ))
+    })
 }
 
 /// Removes `.incomplete-…` and `.pruning-…` leftovers of killed runs (under the lock, so none
 /// belongs to a running backup).
 fn sweep_leftovers(chain_dir: &Path) -> Result<Vec<PathBuf>> {
     let mut removed = Vec::new();
-    let Ok(contracts) = std::fs::read_dir(chain_dir) else { return Ok(removed) };
-    for c in contracts.filter_map(|e| e.ok()).filter(|e| e.file_type().is_ok_and(|t| t.is_dir())) {
-        for e in std::fs::read_dir(c.path()).into_iter().flatten().filter_map(|e| e.ok()) {
+    let Ok(contracts) = std::fs::read_dir(chain_dir) else {
+        return Ok(removed);
+    };
+    for c in contracts
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+    {
+        for e in std::fs::read_dir(c.path())
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e.ok())
+        {
             let name = e.file_name().to_string_lossy().into_owned();
-            if name.starts_with(files::INCOMPLETE_PREFIX) || name.starts_with(files::PRUNING_PREFIX) {
-                std::fs::remove_dir_all(e.path()).map_err(|err| Error::config(format!("cannot remove {}: {err}", e.path().display())))?;
+            if name.starts_with(files::INCOMPLETE_PREFIX) || name.starts_with(files::PRUNING_PREFIX)
+            {
+                std::fs::remove_dir_all(e.path()).map_err(|err| {
+                    Error::config(format!("cannot remove {}: {err}", e.path().display()))
+                })?;
                 removed.push(e.path());
             }
         }
@@ -218,23 +260,41 @@ fn sweep_leftovers(chain_dir: &Path) -> Result<Vec<PathBuf>> {
 }
 
 /// Deletes complete backups of one contract per `--keep` / `--max-age` (see the module docs).
-fn prune(contract_dir: &Path, keep: Option<u32>, max_age: Option<Duration>) -> Result<Vec<PathBuf>> {
+fn prune(
+    contract_dir: &Path,
+    keep: Option<u32>,
+    max_age: Option<Duration>,
+) -> Result<Vec<PathBuf>> {
     let backups = complete_backups(contract_dir);
     let victims: Vec<PathBuf> = match (keep, max_age) {
-        (Some(n), _) => backups.iter().take(backups.len().saturating_sub(n as usize)).map(|(p, _)| p.clone()).collect(),
+        (Some(n), _) => backups
+            .iter()
+            .take(backups.len().saturating_sub(n as usize))
+            .map(|(p, _)| p.clone())
+            .collect(),
         (None, Some(age)) => {
             let cutoff = unix_now() - age.as_secs_f64();
             let older = backups.len().saturating_sub(1);
-            backups.iter().take(older).filter(|(_, m)| m.finished_at_unix < cutoff).map(|(p, _)| p.clone()).collect()
+            backups
+                .iter()
+                .take(older)
+                .filter(|(_, m)| m.finished_at_unix < cutoff)
+                .map(|(p, _)| p.clone())
+                .collect()
         }
         (None, None) => vec![],
     };
     for v in &victims {
-        let name = v.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = v
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let doomed = contract_dir.join(format!("{}{name}", files::PRUNING_PREFIX));
-        std::fs::rename(v, &doomed).map_err(|e| Error::config(format!("cannot prune {}: {e}", v.display())))?;
+        std::fs::rename(v, &doomed)
+            .map_err(|e| Error::config(format!("cannot prune {}: {e}", v.display())))?;
         sync_dir(contract_dir)?;
-        std::fs::remove_dir_all(&doomed).map_err(|e| Error::config(format!("cannot remove {}: {e}", doomed.display())))?;
+        std::fs::remove_dir_all(&doomed)
+            .map_err(|e| Error::config(format!("cannot remove {}: {e}", doomed.display())))?;
     }
     Ok(victims)
 }
@@ -242,15 +302,27 @@ fn prune(contract_dir: &Path, keep: Option<u32>, max_age: Option<Duration>) -> R
 /// The contracts of the deployment state: ours, then `existing` ones, in instantiate order.
 fn targets(ctx: &Context) -> Result<Vec<Target>> {
     let dir = ctx.cwd.join(&ctx.plan.state_dir);
-    let state = crate::state::read_snapshot(&dir, &ctx.net.chain_id)?.unwrap_or_else(|| crate::state::DeploymentState::new(&ctx.net.chain_id));
-    let mut out: Vec<Target> =
-        state.contracts.iter().map(|(&kind, c)| Target { kind, address: c.address.clone(), ours: true }).collect();
+    let state = crate::state::read_snapshot(&dir, &ctx.net.chain_id)?
+        .unwrap_or_else(|| crate::state::DeploymentState::new(&ctx.net.chain_id));
+    let mut out: Vec<Target> = state
+        .contracts
+        .iter()
+        .map(|(&kind, c)| Target {
+            kind,
+            address: c.address.clone(),
+            ours: true,
+        })
+        .collect();
     out.extend(
         state
             .external
             .iter()
             .filter(|(k, _)| !state.contracts.contains_key(*k))
-            .map(|(&kind, a)| Target { kind, address: a.clone(), ours: false }),
+            .map(|(&kind, a)| Target {
+                kind,
+                address: a.clone(),
+                ours: false,
+            }),
     );
     if out.is_empty() {
         return Err(Error::config(format!(
@@ -266,11 +338,19 @@ async fn backup(ctx: &Context, args: &BackupArgs) -> Result<()> {
     let start = Instant::now();
     let chain_id = &ctx.net.chain_id;
     if chain_id.is_empty() || chain_id.contains(['/', '\\']) || chain_id.starts_with('.') {
-        return Err(Error::config(format!("chain-id '{chain_id}' cannot name a directory")));
+        return Err(Error::config(format!(
+            "chain-id '{chain_id}' cannot name a directory"
+        )));
     }
-    let root = ctx.cwd.join(args.dir.clone().or_else(|| ctx.ops.backup_dir.clone()).unwrap_or_else(|| DEFAULT_ROOT.into()));
+    let root = ctx.cwd.join(
+        args.dir
+            .clone()
+            .or_else(|| ctx.ops.backup_dir.clone())
+            .unwrap_or_else(|| DEFAULT_ROOT.into()),
+    );
     let chain_dir = root.join(chain_id);
-    std::fs::create_dir_all(&chain_dir).map_err(|e| Error::config(format!("cannot create {}: {e}", chain_dir.display())))?;
+    std::fs::create_dir_all(&chain_dir)
+        .map_err(|e| Error::config(format!("cannot create {}: {e}", chain_dir.display())))?;
     let _lock = lock(&chain_dir)?;
     let removed_incomplete = sweep_leftovers(&chain_dir)?;
     let targets = targets(ctx)?;
@@ -304,9 +384,21 @@ async fn backup(ctx: &Context, args: &BackupArgs) -> Result<()> {
             let stamp = files::timestamp_name(unix_now() as u64);
             for t in &targets {
                 let contract_dir = chain_dir.join(t.kind.name());
-                match backup_one(&client, ctx, t, &contract_dir, &stamp, &probe, args.page_limit).await {
+                match backup_one(
+                    &client,
+                    ctx,
+                    t,
+                    &contract_dir,
+                    &stamp,
+                    &probe,
+                    args.page_limit,
+                )
+                .await
+                {
                     Ok(row) => {
-                        report.pruned.extend(prune(&contract_dir, args.keep, args.max_age)?);
+                        report
+                            .pruned
+                            .extend(prune(&contract_dir, args.keep, args.max_age)?);
                         report.backups.push(row);
                     }
                     Err(e) => {
@@ -346,11 +438,21 @@ fn failed_row(t: &Target, e: &Error) -> BackupRow {
 fn backup_metrics(chain_id: &str, chain_dir: &Path, report: &BackupReport) -> Metrics {
     let mut m = Metrics::new(chain_id);
     for row in &report.backups {
-        let l = [("contract", row.address.as_str()), ("name", row.contract.name())];
+        let l = [
+            ("contract", row.address.as_str()),
+            ("name", row.contract.name()),
+        ];
         m.set_bool(metrics::BACKUP_LAST_RUN_SUCCESS, &l, row.status == "ok");
-        let newest = complete_backups(&chain_dir.join(row.contract.name())).into_iter().rev().find(|(_, man)| man.contract.address == row.address);
+        let newest = complete_backups(&chain_dir.join(row.contract.name()))
+            .into_iter()
+            .rev()
+            .find(|(_, man)| man.contract.address == row.address);
         // No complete backup at all: 0, so that "last backup too old" alerts fire.
-        m.set(metrics::BACKUP_LAST_SUCCESS, &l, newest.as_ref().map_or(0.0, |(_, man)| man.finished_at_unix));
+        m.set(
+            metrics::BACKUP_LAST_SUCCESS,
+            &l,
+            newest.as_ref().map_or(0.0, |(_, man)| man.finished_at_unix),
+        );
         if let Some((_, man)) = newest {
             m.set(metrics::BACKUP_DURATION, &l, man.duration_seconds);
             m.set(metrics::BACKUP_SIZE, &l, man.size() as f64);
@@ -385,9 +487,11 @@ async fn list_file<Q: Serialize, R: DeserializeOwned, T: Serialize>(
     client
         .smart_query_pages(contract, Some(height), query, items, cursor, |page| {
             for item in page {
-                f.write_all(if first { b"\n  " } else { b",\n  " }).map_err(io_err(name))?;
+                f.write_all(if first { b"\n  " } else { b",\n  " })
+                    .map_err(io_err(name))?;
                 first = false;
-                serde_json::to_writer(&mut f, &item).map_err(|e| Error::config(format!("writing {name}: {e}")))?;
+                serde_json::to_writer(&mut f, &item)
+                    .map_err(|e| Error::config(format!("writing {name}: {e}")))?;
             }
             Ok(())
         })
@@ -397,17 +501,34 @@ async fn list_file<Q: Serialize, R: DeserializeOwned, T: Serialize>(
 }
 
 /// The smart queries saved for each kind of contract, at `height`.
-async fn query_files(client: &ChainClient, t: &Target, dir: &Path, height: u64) -> Result<Vec<FileEntry>> {
+async fn query_files(
+    client: &ChainClient,
+    t: &Target,
+    dir: &Path,
+    height: u64,
+) -> Result<Vec<FileEntry>> {
     let (a, h) = (t.address.as_str(), Some(height));
     let limit = Some(MAX_PAGE_LIMIT);
     let mut out = Vec::new();
     match t.kind {
         ContractKind::Incentive => {
-            let config: incentive::ConfigResponse = client.smart_query(a, &incentive::QueryMsg::GetConfig {}, h).await?;
+            let config: incentive::ConfigResponse = client
+                .smart_query(a, &incentive::QueryMsg::GetConfig {}, h)
+                .await?;
             out.push(HashedFile::create(dir, "config.json")?.json(&config)?);
             out.push(
-                list_file(client, dir, "rules.json", "rules", a, height, |start_after| incentive::QueryMsg::GetRules { start_after, limit }, |r: incentive::RulesResponse| r.rules, |r| r.id.clone())
-                    .await?,
+                list_file(
+                    client,
+                    dir,
+                    "rules.json",
+                    "rules",
+                    a,
+                    height,
+                    |start_after| incentive::QueryMsg::GetRules { start_after, limit },
+                    |r: incentive::RulesResponse| r.rules,
+                    |r| r.id.clone(),
+                )
+                .await?,
             );
             out.push(
                 list_file(
@@ -417,28 +538,48 @@ async fn query_files(client: &ChainClient, t: &Target, dir: &Path, height: u64) 
                     "contracts",
                     a,
                     height,
-                    |start_after| incentive::QueryMsg::GetRegisteredContracts { start_after, limit },
+                    |start_after| incentive::QueryMsg::GetRegisteredContracts {
+                        start_after,
+                        limit,
+                    },
                     |r: incentive::RegisteredContractsResponse| r.contracts,
                     |c| c.address.to_string(),
                 )
                 .await?,
             );
-            let stats: incentive::StatsResponse = client.smart_query(a, &incentive::QueryMsg::GetStats { day: None }, h).await?;
+            let stats: incentive::StatsResponse = client
+                .smart_query(a, &incentive::QueryMsg::GetStats { day: None }, h)
+                .await?;
             out.push(HashedFile::create(dir, "stats.json")?.json(&stats)?);
         }
         ContractKind::Ft => {
-            let info: ft::TokenInfoResponse = client.smart_query(a, &ft::QueryMsg::TokenInfo {}, h).await?;
+            let info: ft::TokenInfoResponse = client
+                .smart_query(a, &ft::QueryMsg::TokenInfo {}, h)
+                .await?;
             out.push(HashedFile::create(dir, "token_info.json")?.json(&info)?);
-            let minter: Option<ft::MinterResponse> = client.smart_query(a, &ft::QueryMsg::Minter {}, h).await?;
+            let minter: Option<ft::MinterResponse> =
+                client.smart_query(a, &ft::QueryMsg::Minter {}, h).await?;
             out.push(HashedFile::create(dir, "minter.json")?.json(&minter)?);
         }
         // A production registry speaks its own query language: only our mock's is known.
         ContractKind::Registry if t.ours => {
-            let config: registry::RegistryConfigResponse = client.smart_query(a, &registry::QueryMsg::Config {}, h).await?;
+            let config: registry::RegistryConfigResponse = client
+                .smart_query(a, &registry::QueryMsg::Config {}, h)
+                .await?;
             out.push(HashedFile::create(dir, "config.json")?.json(&config)?);
             out.push(
-                list_file(client, dir, "members.json", "members", a, height, |start_after| registry::QueryMsg::Members { start_after, limit }, |r: registry::MembersResponse| r.members, |m| m.to_string())
-                    .await?,
+                list_file(
+                    client,
+                    dir,
+                    "members.json",
+                    "members",
+                    a,
+                    height,
+                    |start_after| registry::QueryMsg::Members { start_after, limit },
+                    |r: registry::MembersResponse| r.members,
+                    |m| m.to_string(),
+                )
+                .await?,
             );
         }
         ContractKind::Registry => {}
@@ -459,21 +600,33 @@ async fn backup_one(
     let started = Instant::now();
     let started_at = rfc3339(unix_now() as i64);
     let height = probe.status.height;
-    std::fs::create_dir_all(contract_dir).map_err(|e| Error::config(format!("cannot create {}: {e}", contract_dir.display())))?;
+    std::fs::create_dir_all(contract_dir)
+        .map_err(|e| Error::config(format!("cannot create {}: {e}", contract_dir.display())))?;
     let tmp = tempfile::Builder::new()
         .prefix(files::INCOMPLETE_PREFIX)
         .tempdir_in(contract_dir)
-        .map_err(|e| Error::config(format!("cannot create a directory in {}: {e}", contract_dir.display())))?;
+        .map_err(|e| {
+            Error::config(format!(
+                "cannot create a directory in {}: {e}",
+                contract_dir.display()
+            ))
+        })?;
     let dir = tmp.path();
     let info = client
         .contract_info_at(&t.address, Some(height))
         .await?
         .ok_or_else(|| Error::chain(format!("no contract {} at height {height}", t.address)))?;
-    let code = client.code_info(info.code_id).await?.ok_or_else(|| Error::chain(format!("code {} of {} is gone", info.code_id, t.address)))?;
+    let code = client
+        .code_info(info.code_id)
+        .await?
+        .ok_or_else(|| Error::chain(format!("code {} of {} is gone", info.code_id, t.address)))?;
     let wasm = client.code_bytes(info.code_id).await?;
     let sha = crate::artifacts::sha256_hex(&wasm);
     if sha != code.checksum {
-        return Err(Error::chain(format!("code {}: the wasm the node returned has sha256 {sha}, its checksum is {}", info.code_id, code.checksum)));
+        return Err(Error::chain(format!(
+            "code {}: the wasm the node returned has sha256 {sha}, its checksum is {}",
+            info.code_id, code.checksum
+        )));
     }
     let mut listed = vec![
         HashedFile::create(dir, "contract_info.json")?.json(&info)?,
@@ -490,8 +643,12 @@ async fn backup_one(
     let entries = client
         .for_each_state_page(&t.address, height, page_limit, |page| {
             for (key, value) in page {
-                let line = StateLine { key: hex::encode(key), value: b64.encode(value) };
-                serde_json::to_writer(&mut f, &line).map_err(|e| Error::config(format!("writing {}: {e}", files::STATE_FILE)))?;
+                let line = StateLine {
+                    key: hex::encode(key),
+                    value: b64.encode(value),
+                };
+                serde_json::to_writer(&mut f, &line)
+                    .map_err(|e| Error::config(format!("writing {}: {e}", files::STATE_FILE)))?;
                 f.write_all(b"\n").map_err(io_err(files::STATE_FILE))?;
             }
             Ok(())
@@ -530,7 +687,13 @@ async fn backup_one(
         target = contract_dir.join(format!("{stamp}-{n}"));
     }
     let kept = tmp.keep();
-    std::fs::rename(&kept, &target).map_err(|e| Error::config(format!("cannot move {} to {}: {e}", kept.display(), target.display())))?;
+    std::fs::rename(&kept, &target).map_err(|e| {
+        Error::config(format!(
+            "cannot move {} to {}: {e}",
+            kept.display(),
+            target.display()
+        ))
+    })?;
     sync_dir(contract_dir)?;
     tracing::info!(contract = %t.kind, entries, dir = %target.display(), "backup complete");
     Ok(BackupRow {
@@ -593,8 +756,14 @@ mod tests {
         assert!(!a.exists() && b.exists() && c.exists());
         assert!(dir.path().join("20231231T000000Z").exists() && dir.path().join("notes").exists());
         assert!(dir.path().join(".incomplete-abc").exists());
-        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
-        assert!(!names.iter().any(|n| n.starts_with(files::PRUNING_PREFIX)), "{names:?}");
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        assert!(
+            !names.iter().any(|n| n.starts_with(files::PRUNING_PREFIX)),
+            "{names:?}"
+        );
     }
 
     #[test]
@@ -603,9 +772,14 @@ mod tests {
         let now = unix_now();
         let old = fake_backup(dir.path(), "20240101T000000Z", now - 7200.0);
         let newest = fake_backup(dir.path(), "20240102T000000Z", now - 3600.0);
-        assert_eq!(prune(dir.path(), None, Some(Duration::from_secs(1800))).unwrap(), vec![old]);
+        assert_eq!(
+            prune(dir.path(), None, Some(Duration::from_secs(1800))).unwrap(),
+            vec![old]
+        );
         assert!(newest.exists());
-        assert!(prune(dir.path(), None, Some(Duration::from_secs(1))).unwrap().is_empty());
+        assert!(prune(dir.path(), None, Some(Duration::from_secs(1)))
+            .unwrap()
+            .is_empty());
         assert!(prune(dir.path(), None, None).unwrap().is_empty());
     }
 

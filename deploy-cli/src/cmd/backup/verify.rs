@@ -50,16 +50,31 @@ impl Report for BackupVerifyReport {
         let rows: Vec<Vec<String>> = self
             .checks
             .iter()
-            .map(|c| vec![if c.ok { "ok".into() } else { "FAILED".into() }, c.item.clone(), c.detail.clone()])
+            .map(|c| {
+                vec![
+                    if c.ok { "ok".into() } else { "FAILED".into() },
+                    c.item.clone(),
+                    c.detail.clone(),
+                ]
+            })
             .collect();
         let mut out = table(&["RESULT", "ITEM", "DETAIL"], &rows);
         let failed = self.checks.iter().filter(|c| !c.ok).count();
         match (&self.manifest, failed) {
             (Some(m), 0) => out.push_str(&format!(
                 "backup {} is intact: {} of {} on {} at height {}, {} state entries\n",
-                self.dir, m.contract.name, m.contract.address, m.chain_id, m.height, m.state_entries
+                self.dir,
+                m.contract.name,
+                m.contract.address,
+                m.chain_id,
+                m.height,
+                m.state_entries
             )),
-            _ => out.push_str(&format!("backup {} FAILED {failed} of {} checks\n", self.dir, self.checks.len())),
+            _ => out.push_str(&format!(
+                "backup {} FAILED {failed} of {} checks\n",
+                self.dir,
+                self.checks.len()
+            )),
         }
         out
     }
@@ -68,7 +83,10 @@ impl Report for BackupVerifyReport {
 /// Runs `backup verify DIR`.
 pub fn run(ctx: &Context, dir: &Path) -> Result<()> {
     if !dir.is_dir() {
-        return Err(Error::config(format!("{} is not a directory", dir.display())));
+        return Err(Error::config(format!(
+            "{} is not a directory",
+            dir.display()
+        )));
     }
     let report = verify_dir(dir);
     ctx.print(&report);
@@ -81,50 +99,105 @@ pub fn run(ctx: &Context, dir: &Path) -> Result<()> {
 /// All checks of one backup directory (see the module docs).
 pub fn verify_dir(dir: &Path) -> BackupVerifyReport {
     let mut checks = Vec::new();
-    let mut add = |item: &str, ok: bool, detail: String| checks.push(FileCheck { item: item.into(), ok, detail });
-    let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let mut add = |item: &str, ok: bool, detail: String| {
+        checks.push(FileCheck {
+            item: item.into(),
+            ok,
+            detail,
+        })
+    };
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     if name.starts_with(files::INCOMPLETE_PREFIX) || name.starts_with(files::PRUNING_PREFIX) {
-        add("directory", false, format!("{name} is an interrupted backup, not a complete one"));
+        add(
+            "directory",
+            false,
+            format!("{name} is an interrupted backup, not a complete one"),
+        );
     }
     let manifest = match Manifest::read(dir) {
         Ok(m) => m,
         Err(e) => {
             add(files::MANIFEST, false, e.to_string());
-            return BackupVerifyReport { dir: dir.display().to_string(), manifest: None, ok: false, checks };
+            return BackupVerifyReport {
+                dir: dir.display().to_string(),
+                manifest: None,
+                ok: false,
+                checks,
+            };
         }
     };
     add(
         files::MANIFEST,
         manifest.format == files::FORMAT,
-        format!("format {}, {} {} on {} at height {}", manifest.format, manifest.contract.name, manifest.contract.address, manifest.chain_id, manifest.height),
+        format!(
+            "format {}, {} {} on {} at height {}",
+            manifest.format,
+            manifest.contract.name,
+            manifest.contract.address,
+            manifest.chain_id,
+            manifest.height
+        ),
     );
     for f in &manifest.files {
         match hash_file(&dir.join(&f.name)) {
             Err(e) => add(&f.name, false, format!("missing or unreadable: {e}")),
-            Ok((sha, size)) if sha == f.sha256 && size == f.size => add(&f.name, true, format!("{size} bytes, sha256 {sha}")),
-            Ok((sha, size)) => add(&f.name, false, format!("altered: {size} bytes, sha256 {sha}; manifest says {} bytes, sha256 {}", f.size, f.sha256)),
+            Ok((sha, size)) if sha == f.sha256 && size == f.size => {
+                add(&f.name, true, format!("{size} bytes, sha256 {sha}"))
+            }
+            Ok((sha, size)) => add(
+                &f.name,
+                false,
+                format!(
+                    "altered: {size} bytes, sha256 {sha}; manifest says {} bytes, sha256 {}",
+                    f.size, f.sha256
+                ),
+            ),
         }
     }
     let listed = |n: &str| n == files::MANIFEST || manifest.files.iter().any(|f| f.name == n);
-    for e in std::fs::read_dir(dir).into_iter().flatten().filter_map(|e| e.ok()) {
+    for e in std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok())
+    {
         let n = e.file_name().to_string_lossy().into_owned();
         if !listed(&n) {
             add(&n, false, "not listed in the manifest".into());
         }
     }
     match manifest.files.iter().find(|f| f.name == files::WASM_FILE) {
-        Some(w) => add("code checksum", w.sha256 == manifest.contract.checksum, format!("code {} checksum {}", manifest.contract.code_id, manifest.contract.checksum)),
+        Some(w) => add(
+            "code checksum",
+            w.sha256 == manifest.contract.checksum,
+            format!(
+                "code {} checksum {}",
+                manifest.contract.code_id, manifest.contract.checksum
+            ),
+        ),
         None => add(files::WASM_FILE, false, "not listed in the manifest".into()),
     }
     match manifest.files.iter().find(|f| f.name == files::STATE_FILE) {
         Some(_) => {
-            let (ok, detail) = check_state_lines(&dir.join(files::STATE_FILE), manifest.state_entries);
+            let (ok, detail) =
+                check_state_lines(&dir.join(files::STATE_FILE), manifest.state_entries);
             add("state entries", ok, detail);
         }
-        None => add(files::STATE_FILE, false, "not listed in the manifest".into()),
+        None => add(
+            files::STATE_FILE,
+            false,
+            "not listed in the manifest".into(),
+        ),
     }
     let ok = checks.iter().all(|c| c.ok);
-    BackupVerifyReport { dir: dir.display().to_string(), manifest: Some(manifest), ok, checks }
+    BackupVerifyReport {
+        dir: dir.display().to_string(),
+        manifest: Some(manifest),
+        ok,
+        checks,
+    }
 }
 
 /// Reads `state.jsonl` line by line: count, format, ascending keys.
@@ -140,16 +213,27 @@ fn check_state_lines(path: &Path, expected: u64) -> (bool, String) {
         let parsed = line
             .map_err(|e| e.to_string())
             .and_then(|l| serde_json::from_str::<StateLine>(&l).map_err(|e| e.to_string()))
-            .and_then(|s| Ok((hex::decode(&s.key).map_err(|e| e.to_string())?, b64.decode(&s.value).map_err(|e| e.to_string())?)));
+            .and_then(|s| {
+                Ok((
+                    hex::decode(&s.key).map_err(|e| e.to_string())?,
+                    b64.decode(&s.value).map_err(|e| e.to_string())?,
+                ))
+            });
         let key = match parsed {
             Ok((key, _)) => key,
             Err(e) => return (false, format!("line {}: {e}", i + 1)),
         };
         if last.as_ref().is_some_and(|l| *l >= key) {
-            return (false, format!("line {}: keys not in ascending order", i + 1));
+            return (
+                false,
+                format!("line {}: keys not in ascending order", i + 1),
+            );
         }
         last = Some(key);
         count += 1;
     }
-    (count == expected, format!("{count} entries (manifest: {expected}), keys ascending"))
+    (
+        count == expected,
+        format!("{count} entries (manifest: {expected}), keys ascending"),
+    )
 }

@@ -102,7 +102,9 @@ impl Report for InstantiateReport {
                 "dry run: gas used {} → gas limit {}, fee {}; nothing broadcast\n",
                 e.gas_used, e.gas_limit, e.fee
             )),
-            (None, None) => out.push_str("nothing to do: every contract exists and matches the plan's setup\n"),
+            (None, None) => {
+                out.push_str("nothing to do: every contract exists and matches the plan's setup\n")
+            }
         }
         out
     }
@@ -115,9 +117,20 @@ struct Step {
     tag: &'static str,
 }
 
-fn exec(sender: &str, contract: &str, msg: &impl Serialize, what: String, tag: &'static str) -> Result<Step> {
+fn exec(
+    sender: &str,
+    contract: &str,
+    msg: &impl Serialize,
+    what: String,
+    tag: &'static str,
+) -> Result<Step> {
     let json = serde_json::to_vec(msg).map_err(|e| Error::config(format!("execute JSON: {e}")))?;
-    let msg = to_any(&MsgExecuteContract { sender: sender.into(), contract: contract.into(), msg: json, funds: vec![] });
+    let msg = to_any(&MsgExecuteContract {
+        sender: sender.into(),
+        contract: contract.into(),
+        msg: json,
+        funds: vec![],
+    });
     Ok(Step { msg, what, tag })
 }
 
@@ -139,7 +152,10 @@ fn instantiate_msg(
             symbol: plan.ft.symbol.clone(),
             decimals: plan.ft.decimals,
             initial_balances: vec![],
-            mint: Some(ft::MinterResponse { minter: addr[&ContractKind::Incentive].clone(), cap: plan.ft.cap }),
+            mint: Some(ft::MinterResponse {
+                minter: addr[&ContractKind::Incentive].clone(),
+                cap: plan.ft.cap,
+            }),
             marketing: None,
         }),
         ContractKind::Incentive => serde_json::to_vec(&incentive::InstantiateMsg {
@@ -183,7 +199,10 @@ pub async fn run(ctx: &Context) -> Result<()> {
     // The codes must be stored (deploy upload) and still on chain.
     for kind in &kinds {
         let code = state.codes.get(kind).ok_or_else(|| {
-            Error::config(format!("no stored code of {kind} on chain {}: run `luckee deploy upload` first", ctx.net.chain_id))
+            Error::config(format!(
+                "no stored code of {kind} on chain {}: run `luckee deploy upload` first",
+                ctx.net.chain_id
+            ))
         })?;
         match client.code_info(code.code_id).await? {
             Some(ci) if ci.checksum == code.checksum => {}
@@ -202,7 +221,8 @@ pub async fn run(ctx: &Context) -> Result<()> {
     for &kind in &kinds {
         if let Some(rec) = state.contracts.get(&kind).cloned() {
             if let Some(info) = client.contract_info(&rec.address).await? {
-                if (info.code_id, &info.admin, &info.label) != (rec.code_id, &rec.admin, &rec.label) {
+                if (info.code_id, &info.admin, &info.label) != (rec.code_id, &rec.admin, &rec.label)
+                {
                     let note = format!(
                         "{kind} at {} differs from the state file (code_id {}, admin '{}', label '{}'): see `luckee deploy verify`",
                         rec.address, info.code_id, info.admin, info.label
@@ -211,10 +231,18 @@ pub async fn run(ctx: &Context) -> Result<()> {
                     report.notes.push(note);
                 }
                 addr.insert(kind, rec.address.clone());
-                report.contracts.push(ContractRow { contract: kind, address: rec.address, code_id: Some(rec.code_id), status: "exists" });
+                report.contracts.push(ContractRow {
+                    contract: kind,
+                    address: rec.address,
+                    code_id: Some(rec.code_id),
+                    status: "exists",
+                });
                 continue;
             }
-            let note = format!("{kind} recorded at {} is not on chain (chain reset?): instantiating again", rec.address);
+            let note = format!(
+                "{kind} recorded at {} is not on chain (chain reset?): instantiating again",
+                rec.address
+            );
             tracing::warn!("{note}");
             report.notes.push(note);
             state.contracts.remove(&kind);
@@ -243,7 +271,12 @@ pub async fn run(ctx: &Context) -> Result<()> {
                 },
             );
             addr.insert(kind, predicted.clone());
-            report.contracts.push(ContractRow { contract: kind, address: predicted, code_id: Some(ci.code_id), status: "adopted" });
+            report.contracts.push(ContractRow {
+                contract: kind,
+                address: predicted,
+                code_id: Some(ci.code_id),
+                status: "adopted",
+            });
             continue;
         }
         let label = match kind {
@@ -264,12 +297,20 @@ pub async fn run(ctx: &Context) -> Result<()> {
             salt,
         });
     }
-    for (kind, existing) in [(ContractKind::Ft, &plan.ft.existing), (ContractKind::Registry, &plan.registry.existing)] {
+    for (kind, existing) in [
+        (ContractKind::Ft, &plan.ft.existing),
+        (ContractKind::Registry, &plan.registry.existing),
+    ] {
         match existing {
             Some(a) => {
                 addr.insert(kind, a.clone());
                 state.external.insert(kind, a.clone());
-                report.contracts.push(ContractRow { contract: kind, address: a.clone(), code_id: None, status: "external" });
+                report.contracts.push(ContractRow {
+                    contract: kind,
+                    address: a.clone(),
+                    code_id: None,
+                    status: "external",
+                });
             }
             None => {
                 state.external.remove(&kind);
@@ -293,18 +334,41 @@ pub async fn run(ctx: &Context) -> Result<()> {
                 salt: p.salt.clone().into_bytes(),
                 fix_msg: false,
             }),
-            what: format!("instantiate2 {} (code {}) at {}", p.contract, p.code_id, p.address),
-            tag: if p.contract == ContractKind::Ft { "minter" } else { "instantiate" },
+            what: format!(
+                "instantiate2 {} (code {}) at {}",
+                p.contract, p.code_id, p.address
+            ),
+            tag: if p.contract == ContractKind::Ft {
+                "minter"
+            } else {
+                "instantiate"
+            },
         });
         report.contracts.push(ContractRow {
             contract: p.contract,
             address: p.address.clone(),
             code_id: Some(p.code_id),
-            status: if ctx.dry_run { "would_instantiate" } else { "instantiated" },
+            status: if ctx.dry_run {
+                "would_instantiate"
+            } else {
+                "instantiated"
+            },
         });
     }
     let is_new = |k: ContractKind| new.iter().any(|p| p.contract == k);
-    steps.extend(setup_steps(&client, ctx, &me, &addr, is_new(ContractKind::Incentive), is_new(ContractKind::Ft), is_new(ContractKind::Registry), &mut report.notes).await?);
+    steps.extend(
+        setup_steps(
+            &client,
+            ctx,
+            &me,
+            &addr,
+            is_new(ContractKind::Incentive),
+            is_new(ContractKind::Ft),
+            is_new(ContractKind::Registry),
+            &mut report.notes,
+        )
+        .await?,
+    );
     report.contracts.sort_by_key(|c| c.contract);
     report.actions = steps.iter().map(|s| s.what.clone()).collect();
     if steps.is_empty() {
@@ -321,13 +385,18 @@ pub async fn run(ctx: &Context) -> Result<()> {
             tags.push(s.tag.to_string());
         }
     }
-    let req = TxRequest { msgs: steps.into_iter().map(|s| s.msg).collect(), memo: "luckee deploy instantiate".into(), tags };
+    let req = TxRequest {
+        msgs: steps.into_iter().map(|s| s.msg).collect(),
+        memo: "luckee deploy instantiate".into(),
+        tags,
+    };
     if ctx.dry_run {
         report.dry_run = Some(client.estimate_fresh(&signer, &req).await?);
         ctx.print(&report);
         return Ok(());
     }
-    let outcome = send_recorded(&client, &signer, &mut store, &mut state, &req, vec![], new).await?;
+    let outcome =
+        send_recorded(&client, &signer, &mut store, &mut state, &req, vec![], new).await?;
     report.tx = Some(outcome.hash.clone());
     report.height = Some(outcome.height);
     report.gas_used = Some(outcome.gas_used);
@@ -359,14 +428,18 @@ async fn setup_steps(
     // FT minter (a new FT mock is born with the right minter).
     if !ft_new {
         let ft_addr = &addr[&ContractKind::Ft];
-        let minter: Option<ft::MinterResponse> = client.smart_query(ft_addr, &ft::QueryMsg::Minter {}, None).await?;
+        let minter: Option<ft::MinterResponse> = client
+            .smart_query(ft_addr, &ft::QueryMsg::Minter {}, None)
+            .await?;
         let current = minter.map(|m| m.minter);
         if current.as_deref() != Some(incentive.as_str()) {
             if current.as_deref() == Some(me) {
                 steps.push(exec(
                     me,
                     ft_addr,
-                    &ft::ExecuteMsg::UpdateMinter { new_minter: Some(incentive.clone()) },
+                    &ft::ExecuteMsg::UpdateMinter {
+                        new_minter: Some(incentive.clone()),
+                    },
                     format!("update_minter of FT {ft_addr} to the incentive {incentive}"),
                     "minter",
                 )?);
@@ -381,9 +454,14 @@ async fn setup_steps(
 
     // Incentive rules and reporters.
     let incentive_admin = if incentive_new {
-        plan.incentive.admin.clone().unwrap_or_else(|| me.to_string())
+        plan.incentive
+            .admin
+            .clone()
+            .unwrap_or_else(|| me.to_string())
     } else {
-        let cfg: incentive::ConfigResponse = client.smart_query(incentive, &incentive::QueryMsg::GetConfig {}, None).await?;
+        let cfg: incentive::ConfigResponse = client
+            .smart_query(incentive, &incentive::QueryMsg::GetConfig {}, None)
+            .await?;
         cfg.admin.to_string()
     };
     let wanted_reporters = &plan.incentive.reporters;
@@ -393,22 +471,38 @@ async fn setup_steps(
         }
     } else {
         if !incentive_new && !plan.incentive.rules.is_empty() {
-            let rules = client.smart_query_all(
-                incentive,
-                None,
-                |start_after| incentive::QueryMsg::GetRules { start_after, limit: None },
-                |r: incentive::RulesResponse| r.rules,
-                |r| r.id.clone(),
-            )
-            .await?;
-            let upsert: Vec<_> =
-                plan.incentive.rules.iter().filter(|want| !rules.iter().any(|have| have == *want)).cloned().collect();
+            let rules = client
+                .smart_query_all(
+                    incentive,
+                    None,
+                    |start_after| incentive::QueryMsg::GetRules {
+                        start_after,
+                        limit: None,
+                    },
+                    |r: incentive::RulesResponse| r.rules,
+                    |r| r.id.clone(),
+                )
+                .await?;
+            let upsert: Vec<_> = plan
+                .incentive
+                .rules
+                .iter()
+                .filter(|want| !rules.iter().any(|have| have == *want))
+                .cloned()
+                .collect();
             if !upsert.is_empty() {
-                let ids = upsert.iter().map(|r| r.id.as_str()).collect::<Vec<_>>().join(", ");
+                let ids = upsert
+                    .iter()
+                    .map(|r| r.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ");
                 steps.push(exec(
                     me,
                     incentive,
-                    &incentive::ExecuteMsg::UpdateRules { upsert, remove: vec![] },
+                    &incentive::ExecuteMsg::UpdateRules {
+                        upsert,
+                        remove: vec![],
+                    },
                     format!("update_rules upsert [{ids}]"),
                     "setup",
                 )?);
@@ -417,23 +511,33 @@ async fn setup_steps(
         let have = if incentive_new || wanted_reporters.is_empty() {
             vec![]
         } else {
-            client.smart_query_all(
-                incentive,
-                None,
-                |start_after| incentive::QueryMsg::GetRegisteredContracts { start_after, limit: None },
-                |r: incentive::RegisteredContractsResponse| r.contracts,
-                |c| c.address.to_string(),
-            )
-            .await?
+            client
+                .smart_query_all(
+                    incentive,
+                    None,
+                    |start_after| incentive::QueryMsg::GetRegisteredContracts {
+                        start_after,
+                        limit: None,
+                    },
+                    |r: incentive::RegisteredContractsResponse| r.contracts,
+                    |c| c.address.to_string(),
+                )
+                .await?
         };
         for r in wanted_reporters {
-            if have.iter().any(|h| h.address.as_str() == r.address && h.label == r.label) {
+            if have
+                .iter()
+                .any(|h| h.address.as_str() == r.address && h.label == r.label)
+            {
                 continue;
             }
             steps.push(exec(
                 me,
                 incentive,
-                &incentive::ExecuteMsg::RegisterContract { address: r.address.clone(), label: r.label.clone() },
+                &incentive::ExecuteMsg::RegisterContract {
+                    address: r.address.clone(),
+                    label: r.label.clone(),
+                },
                 format!("register_contract {}", r.address),
                 "setup",
             )?);
@@ -446,21 +550,32 @@ async fn setup_steps(
             warn("registry is an existing contract: deploy.registry.members not applied".into());
         } else {
             let reg = &addr[&ContractKind::Registry];
-            let members = client.smart_query_all(
-                reg,
-                None,
-                |start_after| registry::QueryMsg::Members { start_after, limit: None },
-                |r: registry::MembersResponse| r.members,
-                |m| m.to_string(),
-            )
-            .await?;
-            let missing: Vec<String> =
-                plan.registry.members.iter().filter(|m| !members.iter().any(|h| h.as_str() == m.as_str())).cloned().collect();
+            let members = client
+                .smart_query_all(
+                    reg,
+                    None,
+                    |start_after| registry::QueryMsg::Members {
+                        start_after,
+                        limit: None,
+                    },
+                    |r: registry::MembersResponse| r.members,
+                    |m| m.to_string(),
+                )
+                .await?;
+            let missing: Vec<String> = plan
+                .registry
+                .members
+                .iter()
+                .filter(|m| !members.iter().any(|h| h.as_str() == m.as_str()))
+                .cloned()
+                .collect();
             for chunk in missing.chunks(registry::MAX_BATCH) {
                 steps.push(exec(
                     me,
                     reg,
-                    &registry::ExecuteMsg::RegisterBatch { addresses: chunk.to_vec() },
+                    &registry::ExecuteMsg::RegisterBatch {
+                        addresses: chunk.to_vec(),
+                    },
                     format!("register_batch of {} registry member(s)", chunk.len()),
                     "setup",
                 )?);

@@ -21,7 +21,10 @@ use crate::config::Plan;
 use crate::contracts::ContractKind;
 use crate::error::{Error, Result};
 use crate::keys::Signer;
-use crate::state::{CodeRecord, ContractRecord, DeploymentState, PendingInstantiate, PendingTx, PendingUpload, StateStore};
+use crate::state::{
+    CodeRecord, ContractRecord, DeploymentState, PendingInstantiate, PendingTx, PendingUpload,
+    StateStore,
+};
 
 /// Runs one `deploy` subcommand.
 pub async fn run(ctx: &Context, cmd: DeployCommand) -> Result<()> {
@@ -53,7 +56,8 @@ pub fn salt_for(plan: &Plan, kind: ContractKind) -> String {
 /// The address `MsgInstantiateContract2` will give a contract of code `checksum_hex`
 /// instantiated by `creator` with `salt` (`fix_msg = false`), in `creator`'s bech32 prefix.
 pub fn predict_address(checksum_hex: &str, creator: &AccountId, salt: &str) -> Result<String> {
-    let checksum = hex::decode(checksum_hex).map_err(|e| Error::config(format!("checksum '{checksum_hex}': {e}")))?;
+    let checksum = hex::decode(checksum_hex)
+        .map_err(|e| Error::config(format!("checksum '{checksum_hex}': {e}")))?;
     let canon = CanonicalAddr::from(creator.to_bytes());
     let addr = cosmwasm_std::instantiate2_address(&checksum, &canon, salt.as_bytes())
         .map_err(|e| Error::config(format!("instantiate2 address: {e}")))?;
@@ -64,7 +68,10 @@ pub fn predict_address(checksum_hex: &str, creator: &AccountId, salt: &str) -> R
 
 /// Unix time in seconds.
 pub fn now_secs() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or_default()
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or_default()
 }
 
 /// Records the effects of the successful tx `o` described by `p` in `state` and clears
@@ -82,7 +89,12 @@ pub fn apply_outcome(state: &mut DeploymentState, p: &PendingTx, o: &TxOutcome) 
         }
         state.codes.insert(
             u.contract,
-            CodeRecord { checksum, code_id: r.code_id, store_tx: Some(o.hash.clone()), height: Some(o.height) },
+            CodeRecord {
+                checksum,
+                code_id: r.code_id,
+                store_tx: Some(o.hash.clone()),
+                height: Some(o.height),
+            },
         );
     }
     for i in &p.instantiates {
@@ -124,7 +136,13 @@ pub async fn send_recorded(
     uploads: Vec<PendingUpload>,
     instantiates: Vec<PendingInstantiate>,
 ) -> Result<TxOutcome> {
-    let mut pending = PendingTx { tx_hash: String::new(), tags: req.tags.clone(), recorded_at: 0, uploads, instantiates };
+    let mut pending = PendingTx {
+        tx_hash: String::new(),
+        tags: req.tags.clone(),
+        recorded_at: 0,
+        uploads,
+        instantiates,
+    };
     let sent = client
         .send(signer, req, &mut |signed| {
             pending.tx_hash = signed.hash.clone();
@@ -160,7 +178,10 @@ pub async fn settle_pending(
     state: &mut DeploymentState,
 ) -> Result<Vec<String>> {
     match (&state.pending, dry_run) {
-        (Some(p), true) => Ok(vec![format!("pending tx {} will be resolved by the next real run", p.tx_hash)]),
+        (Some(p), true) => Ok(vec![format!(
+            "pending tx {} will be resolved by the next real run",
+            p.tx_hash
+        )]),
         _ => resolve_pending(client, store, state).await,
     }
 }
@@ -175,14 +196,21 @@ pub async fn resolve_pending(
     store: &mut StateStore,
     state: &mut DeploymentState,
 ) -> Result<Vec<String>> {
-    let Some(p) = state.pending.clone() else { return Ok(vec![]) };
+    let Some(p) = state.pending.clone() else {
+        return Ok(vec![]);
+    };
     let age = Duration::from_secs(now_secs().saturating_sub(p.recorded_at));
     let remaining = client.network().tx_timeout.saturating_sub(age);
     tracing::info!(hash = %p.tx_hash, "resolving pending tx of an earlier run");
     let note = match client.poll_tx(&p.tx_hash, remaining).await? {
         Some(o) if o.code == 0 => {
             apply_outcome(state, &p, &o)?;
-            format!("pending tx {} ({}) of an earlier run landed at height {}: recorded", p.tx_hash, p.tags.join(","), o.height)
+            format!(
+                "pending tx {} ({}) of an earlier run landed at height {}: recorded",
+                p.tx_hash,
+                p.tags.join(","),
+                o.height
+            )
         }
         Some(o) => {
             state.pending = None;
@@ -214,7 +242,10 @@ pub async fn resolve_pending(
                 }
             }
             state.pending = None;
-            format!("pending tx {} of an earlier run is unknown to the node: treated as dropped", p.tx_hash)
+            format!(
+                "pending tx {} of an earlier run is unknown to the node: treated as dropped",
+                p.tx_hash
+            )
         }
     };
     store.save(state)?;
@@ -248,7 +279,10 @@ mod tests {
         let mut plan = Plan::default();
         assert_eq!(planned_kinds(&plan), ContractKind::ALL.to_vec());
         plan.ft.existing = Some("wasm1x".into());
-        assert_eq!(planned_kinds(&plan), vec![ContractKind::Registry, ContractKind::Incentive]);
+        assert_eq!(
+            planned_kinds(&plan),
+            vec![ContractKind::Registry, ContractKind::Incentive]
+        );
         assert_eq!(salt_for(&plan, ContractKind::Ft), "luckee-v1/mock_ft");
     }
 
@@ -260,7 +294,11 @@ mod tests {
             tx_hash: "H".into(),
             tags: vec!["upload".into()],
             recorded_at: 0,
-            uploads: vec![PendingUpload { msg_index: 0, contract: ContractKind::Incentive, checksum: sum.clone() }],
+            uploads: vec![PendingUpload {
+                msg_index: 0,
+                contract: ContractKind::Incentive,
+                checksum: sum.clone(),
+            }],
             instantiates: vec![PendingInstantiate {
                 msg_index: 1,
                 contract: ContractKind::Incentive,
@@ -282,8 +320,14 @@ mod tests {
             gas_wanted: 0,
             gas_used: 0,
             msg_responses: vec![
-                to_any(&MsgStoreCodeResponse { code_id: 3, checksum: hex::decode(&sum).unwrap() }),
-                to_any(&MsgInstantiateContract2Response { address: addr.clone(), data: vec![] }),
+                to_any(&MsgStoreCodeResponse {
+                    code_id: 3,
+                    checksum: hex::decode(&sum).unwrap(),
+                }),
+                to_any(&MsgInstantiateContract2Response {
+                    address: addr.clone(),
+                    data: vec![],
+                }),
             ],
             events: vec![],
         };
@@ -293,7 +337,14 @@ mod tests {
         assert!(state.pending.is_none());
         assert_eq!(state.codes[&ContractKind::Incentive].code_id, 3);
         let rec = &state.contracts[&ContractKind::Incentive];
-        assert_eq!((rec.address.as_str(), rec.instantiate_tx.as_deref(), rec.height), (addr.as_str(), Some("H"), Some(10)));
+        assert_eq!(
+            (
+                rec.address.as_str(),
+                rec.instantiate_tx.as_deref(),
+                rec.height
+            ),
+            (addr.as_str(), Some("H"), Some(10))
+        );
 
         let mut wrong = p.clone();
         wrong.instantiates[0].address = "wasm1other".into();

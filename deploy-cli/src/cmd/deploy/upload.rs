@@ -74,9 +74,21 @@ impl Report for UploadReport {
             })
             .collect();
         let mut out = notes_text(&self.notes);
-        out.push_str(&table(&["CONTRACT", "CODE_ID", "STATUS", "CHECKSUM (sha256)", "STORE_TX"], &rows));
+        out.push_str(&table(
+            &[
+                "CONTRACT",
+                "CODE_ID",
+                "STATUS",
+                "CHECKSUM (sha256)",
+                "STORE_TX",
+            ],
+            &rows,
+        ));
         for e in &self.dry_run {
-            out.push_str(&format!("dry run: gas used {} → gas limit {}, fee {}\n", e.gas_used, e.gas_limit, e.fee));
+            out.push_str(&format!(
+                "dry run: gas used {} → gas limit {}, fee {}\n",
+                e.gas_used, e.gas_limit, e.fee
+            ));
         }
         out
     }
@@ -105,12 +117,21 @@ pub fn batches(items: Vec<(Artifact, Vec<u8>)>) -> Vec<Vec<(Artifact, Vec<u8>)>>
 
 /// Runs `deploy upload`.
 pub async fn run(ctx: &Context, only: &[ContractKind]) -> Result<()> {
-    let kinds = if only.is_empty() { planned_kinds(&ctx.plan) } else { only.to_vec() };
+    let kinds = if only.is_empty() {
+        planned_kinds(&ctx.plan)
+    } else {
+        only.to_vec()
+    };
     let artifacts = artifacts::load(&ctx.artifacts_dir(), &kinds)?;
     let signer = ctx.signer()?;
     let client = ctx.connect().await?;
     let (mut store, mut state) = ctx.open_state(LockMode::Exclusive)?;
-    let mut report = UploadReport { chain_id: ctx.net.chain_id.clone(), codes: vec![], dry_run: vec![], notes: vec![] };
+    let mut report = UploadReport {
+        chain_id: ctx.net.chain_id.clone(),
+        codes: vec![],
+        dry_run: vec![],
+        notes: vec![],
+    };
     report.notes = settle_pending(ctx.dry_run, &client, &mut store, &mut state).await?;
     let sender = signer.address.to_string();
 
@@ -126,10 +147,17 @@ pub async fn run(ctx: &Context, only: &[ContractKind]) -> Result<()> {
             size: a.wasm.len(),
             gzip_size: gz.len(),
         };
-        if let Some(rec) = state.codes.get(&a.kind).filter(|r| r.checksum == a.checksum).cloned() {
+        if let Some(rec) = state
+            .codes
+            .get(&a.kind)
+            .filter(|r| r.checksum == a.checksum)
+            .cloned()
+        {
             match client.code_info(rec.code_id).await? {
                 Some(ci) if ci.checksum == a.checksum => {
-                    report.codes.push(row(Some(rec.code_id), "exists", rec.store_tx.clone()));
+                    report
+                        .codes
+                        .push(row(Some(rec.code_id), "exists", rec.store_tx.clone()));
                     continue;
                 }
                 _ => {
@@ -147,7 +175,12 @@ pub async fn run(ctx: &Context, only: &[ContractKind]) -> Result<()> {
             report.codes.push(row(Some(ci.code_id), "adopted", None));
             state.codes.insert(
                 a.kind,
-                CodeRecord { checksum: a.checksum.clone(), code_id: ci.code_id, store_tx: None, height: None },
+                CodeRecord {
+                    checksum: a.checksum.clone(),
+                    code_id: ci.code_id,
+                    store_tx: None,
+                    height: None,
+                },
             );
             continue;
         }
@@ -162,10 +195,21 @@ pub async fn run(ctx: &Context, only: &[ContractKind]) -> Result<()> {
             msgs: batch
                 .iter()
                 .map(|(_, gz)| {
-                    to_any(&MsgStoreCode { sender: sender.clone(), wasm_byte_code: gz.clone(), instantiate_permission: None })
+                    to_any(&MsgStoreCode {
+                        sender: sender.clone(),
+                        wasm_byte_code: gz.clone(),
+                        instantiate_permission: None,
+                    })
                 })
                 .collect(),
-            memo: format!("luckee deploy upload ({})", batch.iter().map(|(a, _)| a.kind.name()).collect::<Vec<_>>().join(", ")),
+            memo: format!(
+                "luckee deploy upload ({})",
+                batch
+                    .iter()
+                    .map(|(a, _)| a.kind.name())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
             tags: vec!["upload".into()],
         };
         let new_row = |a: &Artifact, gz: &[u8], code_id, status, tx| CodeRow {
@@ -178,19 +222,44 @@ pub async fn run(ctx: &Context, only: &[ContractKind]) -> Result<()> {
             gzip_size: gz.len(),
         };
         if ctx.dry_run {
-            report.dry_run.push(client.estimate_fresh(&signer, &req).await?);
-            report.codes.extend(batch.iter().map(|(a, gz)| new_row(a, gz, None, "would_store", None)));
+            report
+                .dry_run
+                .push(client.estimate_fresh(&signer, &req).await?);
+            report.codes.extend(
+                batch
+                    .iter()
+                    .map(|(a, gz)| new_row(a, gz, None, "would_store", None)),
+            );
             continue;
         }
         let uploads = batch
             .iter()
             .enumerate()
-            .map(|(i, (a, _))| PendingUpload { msg_index: i, contract: a.kind, checksum: a.checksum.clone() })
+            .map(|(i, (a, _))| PendingUpload {
+                msg_index: i,
+                contract: a.kind,
+                checksum: a.checksum.clone(),
+            })
             .collect();
-        let outcome = send_recorded(&client, &signer, &mut store, &mut state, &req, uploads, vec![]).await?;
+        let outcome = send_recorded(
+            &client,
+            &signer,
+            &mut store,
+            &mut state,
+            &req,
+            uploads,
+            vec![],
+        )
+        .await?;
         for (a, gz) in &batch {
             let code_id = state.codes.get(&a.kind).map(|c| c.code_id);
-            report.codes.push(new_row(a, gz, code_id, "stored", Some(outcome.hash.clone())));
+            report.codes.push(new_row(
+                a,
+                gz,
+                code_id,
+                "stored",
+                Some(outcome.hash.clone()),
+            ));
         }
     }
     ctx.print(&report);
@@ -202,7 +271,12 @@ mod tests {
     use super::*;
 
     fn art(kind: ContractKind) -> Artifact {
-        Artifact { kind, path: "x".into(), wasm: vec![], checksum: String::new() }
+        Artifact {
+            kind,
+            path: "x".into(),
+            wasm: vec![],
+            checksum: String::new(),
+        }
     }
 
     #[test]
@@ -214,7 +288,10 @@ mod tests {
         ];
         let b = batches(items);
         assert_eq!(b.iter().map(Vec::len).collect::<Vec<_>>(), vec![2, 1]);
-        let big = batches(vec![(art(ContractKind::Ft), vec![0; 900_000]), (art(ContractKind::Incentive), vec![0; 1])]);
+        let big = batches(vec![
+            (art(ContractKind::Ft), vec![0; 900_000]),
+            (art(ContractKind::Incentive), vec![0; 1]),
+        ]);
         assert_eq!(big.iter().map(Vec::len).collect::<Vec<_>>(), vec![1, 1]);
     }
 }

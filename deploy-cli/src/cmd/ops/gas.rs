@@ -24,7 +24,9 @@ use cosmwasm_std::Uint128;
 use luckee_types::incentive::{self, ExecuteMsg, RewardRule};
 use serde::Serialize;
 
-use super::{get_config, incentive_address, monitoring_client, write_metrics, Level, MetricsArg, OpsArgs};
+use super::{
+    get_config, incentive_address, monitoring_client, write_metrics, Level, MetricsArg, OpsArgs,
+};
 use crate::chain::ops::execute_msg;
 use crate::chain::{ChainClient, TxRequest};
 use crate::cmd::Context;
@@ -34,23 +36,35 @@ use crate::metrics::{self, Metrics};
 use crate::ui::{or_dash, table, Report};
 
 /// The seed's gas thresholds: (operation, warning, critical), in gas units.
-pub const THRESHOLDS: [(&str, u64, u64); 3] =
-    [("distribute_reward", 130_000, 150_000), ("mint_for_points", 90_000, 110_000), ("update_rules", 50_000, 70_000)];
+pub const THRESHOLDS: [(&str, u64, u64); 3] = [
+    ("distribute_reward", 130_000, 150_000),
+    ("mint_for_points", 90_000, 110_000),
+    ("update_rules", 50_000, 70_000),
+];
 
 /// Gas thresholds of one operation: (operation, warning, critical).
 pub type Threshold = (String, u64, u64);
 
 /// Parses `OPERATION=WARNING:CRITICAL` (an operation of [`THRESHOLDS`], warning ≤ critical).
 pub fn parse_threshold(s: &str) -> std::result::Result<Threshold, String> {
-    let bad = || format!("'{s}': expected OPERATION=WARNING:CRITICAL, e.g. distribute_reward=300000:400000");
+    let bad = || {
+        format!("'{s}': expected OPERATION=WARNING:CRITICAL, e.g. distribute_reward=300000:400000")
+    };
     let (op, levels) = s.split_once('=').ok_or_else(bad)?;
     let (w, c) = levels.split_once(':').ok_or_else(bad)?;
-    let (w, c): (u64, u64) = (w.trim().parse().map_err(|_| bad())?, c.trim().parse().map_err(|_| bad())?);
+    let (w, c): (u64, u64) = (
+        w.trim().parse().map_err(|_| bad())?,
+        c.trim().parse().map_err(|_| bad())?,
+    );
     if !THRESHOLDS.iter().any(|t| t.0 == op) {
-        return Err(format!("'{op}': not an operation (distribute_reward, mint_for_points, update_rules)"));
+        return Err(format!(
+            "'{op}': not an operation (distribute_reward, mint_for_points, update_rules)"
+        ));
     }
     if w > c {
-        return Err(format!("'{s}': the warning threshold is above the critical one"));
+        return Err(format!(
+            "'{s}': the warning threshold is above the critical one"
+        ));
     }
     Ok((op.to_string(), w, c))
 }
@@ -126,9 +140,20 @@ impl Report for GasReport {
         let perf: Vec<String> = self
             .operations
             .iter()
-            .filter_map(|r| r.gas_used.map(|g| format!("{}={g};{};{}", r.operation, r.warning, r.critical)))
+            .filter_map(|r| {
+                r.gas_used
+                    .map(|g| format!("{}={g};{};{}", r.operation, r.warning, r.critical))
+            })
             .collect();
-        let mut out = format!("{}{}\n", self.summary, if perf.is_empty() { String::new() } else { format!(" | {}", perf.join(" ")) });
+        let mut out = format!(
+            "{}{}\n",
+            self.summary,
+            if perf.is_empty() {
+                String::new()
+            } else {
+                format!(" | {}", perf.join(" "))
+            }
+        );
         let rows: Vec<Vec<String>> = self
             .operations
             .iter()
@@ -143,7 +168,17 @@ impl Report for GasReport {
                 ]
             })
             .collect();
-        out.push_str(&table(&["STATUS", "OPERATION", "GAS_USED", "WARNING", "CRITICAL", "NOTE"], &rows));
+        out.push_str(&table(
+            &[
+                "STATUS",
+                "OPERATION",
+                "GAS_USED",
+                "WARNING",
+                "CRITICAL",
+                "NOTE",
+            ],
+            &rows,
+        ));
         out
     }
 }
@@ -170,16 +205,37 @@ pub fn pick_rule(rules: &[RewardRule]) -> Option<&RewardRule> {
         .or_else(|| enabled().next())
 }
 
-fn load_key(ctx: &Context, flag: &Option<PathBuf>, config: &Option<PathBuf>) -> Option<Result<Signer>> {
+fn load_key(
+    ctx: &Context,
+    flag: &Option<PathBuf>,
+    config: &Option<PathBuf>,
+) -> Option<Result<Signer>> {
     let path = flag.as_ref().or(config.as_ref())?;
-    Some(Signer::load(&MnemonicSource::File(ctx.cwd.join(path)), &ctx.net.bech32_prefix, 0))
+    Some(Signer::load(
+        &MnemonicSource::File(ctx.cwd.join(path)),
+        &ctx.net.bech32_prefix,
+        0,
+    ))
 }
 
 /// Simulates `msg` signed by `signer`: `Ok(gas_used)` or the reason it failed.
-async fn simulate(client: &ChainClient, signer: &Signer, contract: &str, msg: &ExecuteMsg) -> std::result::Result<u64, String> {
+async fn simulate(
+    client: &ChainClient,
+    signer: &Signer,
+    contract: &str,
+    msg: &ExecuteMsg,
+) -> std::result::Result<u64, String> {
     let any = execute_msg(signer.address.as_ref(), contract, msg).map_err(|e| e.to_string())?;
-    let req = TxRequest { msgs: vec![any], memo: "luckee ops gas (simulation)".into(), tags: vec!["gas".into()] };
-    client.estimate_fresh(signer, &req).await.map(|e| e.gas_used).map_err(|e| e.to_string())
+    let req = TxRequest {
+        msgs: vec![any],
+        memo: "luckee ops gas (simulation)".into(),
+        tags: vec!["gas".into()],
+    };
+    client
+        .estimate_fresh(signer, &req)
+        .await
+        .map(|e| e.gas_used)
+        .map_err(|e| e.to_string())
 }
 
 /// Runs `ops gas`.
@@ -191,30 +247,57 @@ pub async fn run(ctx: &Context, args: &OpsArgs, g: &GasArgs) -> Result<()> {
         .smart_query_all(
             &contract,
             None,
-            |start_after| incentive::QueryMsg::GetRules { start_after, limit: Some(luckee_types::MAX_PAGE_LIMIT) },
+            |start_after| incentive::QueryMsg::GetRules {
+                start_after,
+                limit: Some(luckee_types::MAX_PAGE_LIMIT),
+            },
             |r: incentive::RulesResponse| r.rules,
             |r| r.id.clone(),
         )
         .await?;
     let admin = ctx.signer();
-    let reporter = load_key(ctx, &g.reporter_mnemonic_file, &ctx.ops.reporter_mnemonic_file);
+    let reporter = load_key(
+        ctx,
+        &g.reporter_mnemonic_file,
+        &ctx.ops.reporter_mnemonic_file,
+    );
     let user = load_key(ctx, &g.user_mnemonic_file, &ctx.ops.user_mnemonic_file);
     let rule = match &g.rule {
-        Some(id) => rules.iter().find(|r| &r.id == id).cloned().ok_or_else(|| format!("no rule '{id}'")),
-        None => pick_rule(&rules).cloned().ok_or_else(|| "the contract has no enabled rule".to_string()),
+        Some(id) => rules
+            .iter()
+            .find(|r| &r.id == id)
+            .cloned()
+            .ok_or_else(|| format!("no rule '{id}'")),
+        None => pick_rule(&rules)
+            .cloned()
+            .ok_or_else(|| "the contract has no enabled rule".to_string()),
     };
 
     let mut rows = Vec::new();
-    let mut row = |operation: &'static str, signer: Option<&Signer>, outcome: std::result::Result<(u64, String), String>| {
+    let mut row = |operation: &'static str,
+                   signer: Option<&Signer>,
+                   outcome: std::result::Result<(u64, String), String>| {
         let (warning, critical) = match g.thresholds.iter().rev().find(|t| t.0 == operation) {
             Some(t) => (t.1, t.2),
-            None => THRESHOLDS.iter().find(|t| t.0 == operation).map(|t| (t.1, t.2)).expect("known operation"),
+            None => THRESHOLDS
+                .iter()
+                .find(|t| t.0 == operation)
+                .map(|t| (t.1, t.2))
+                .expect("known operation"),
         };
         let (gas_used, status, note) = match outcome {
             Ok((gas, what)) => (Some(gas), level_of(gas, warning, critical), what),
             Err(why) => (None, Level::Unknown, why),
         };
-        rows.push(GasRow { operation, signer: signer.map(|s| s.address.to_string()), gas_used, warning, critical, status, note });
+        rows.push(GasRow {
+            operation,
+            signer: signer.map(|s| s.address.to_string()),
+            gas_used,
+            warning,
+            critical,
+            status,
+            note,
+        });
     };
 
     // distribute_reward
@@ -225,22 +308,41 @@ pub async fn run(ctx: &Context, args: &OpsArgs, g: &GasArgs) -> Result<()> {
     let recipient = g
         .recipient
         .clone()
-        .or_else(|| user.as_ref().and_then(|u| u.as_ref().ok()).map(|u| u.address.to_string()))
-        .ok_or_else(|| "no recipient: pass --recipient or configure the user key ([ops] user_mnemonic_file)".to_string());
+        .or_else(|| {
+            user.as_ref()
+                .and_then(|u| u.as_ref().ok())
+                .map(|u| u.address.to_string())
+        })
+        .ok_or_else(|| {
+            "no recipient: pass --recipient or configure the user key ([ops] user_mnemonic_file)"
+                .to_string()
+        });
     let outcome = match (&reporter_key, &rule, &recipient) {
         (Ok(k), Ok(rule), Ok(recipient)) => {
             let activity_id = format!("luckee-gas-probe-{}", crate::chain::ops::unix_now());
-            let msg = ExecuteMsg::DistributeReward { recipient: recipient.clone(), rule_id: rule.id.clone(), activity_id };
-            simulate(&client, k, &contract, &msg).await.map(|gas| (gas, format!("rule {} to {recipient}", rule.id)))
+            let msg = ExecuteMsg::DistributeReward {
+                recipient: recipient.clone(),
+                rule_id: rule.id.clone(),
+                activity_id,
+            };
+            simulate(&client, k, &contract, &msg)
+                .await
+                .map(|gas| (gas, format!("rule {} to {recipient}", rule.id)))
         }
         (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => Err(e.clone()),
     };
-    row("distribute_reward", reporter_key.as_ref().ok().copied(), outcome);
+    row(
+        "distribute_reward",
+        reporter_key.as_ref().ok().copied(),
+        outcome,
+    );
 
     // mint_for_points
     let user_key = match &user {
         Some(u) => u.as_ref().map_err(|e| e.to_string()),
-        None => Err("no user key: pass --user-mnemonic-file or set [ops] user_mnemonic_file".to_string()),
+        None => Err(
+            "no user key: pass --user-mnemonic-file or set [ops] user_mnemonic_file".to_string(),
+        ),
     };
     let outcome = match &user_key {
         Err(e) => Err(e.clone()),
@@ -257,9 +359,10 @@ pub async fn run(ctx: &Context, args: &OpsArgs, g: &GasArgs) -> Result<()> {
     let admin_key = admin.as_ref().map_err(|e| e.to_string());
     let outcome = match (&admin_key, &rule) {
         (Err(e), _) => Err(e.clone()),
-        (Ok(a), _) if a.address.as_ref() != cfg.admin.as_str() => {
-            Err(format!("the signer {} is not the incentive admin {}", a.address, cfg.admin))
-        }
+        (Ok(a), _) if a.address.as_ref() != cfg.admin.as_str() => Err(format!(
+            "the signer {} is not the incentive admin {}",
+            a.address, cfg.admin
+        )),
         (Ok(a), rule) => {
             let rule = rule.clone().unwrap_or_else(|_| RewardRule {
                 id: "luckee-gas-probe".into(),
@@ -269,9 +372,17 @@ pub async fn run(ctx: &Context, args: &OpsArgs, g: &GasArgs) -> Result<()> {
                 enabled: true,
             });
             let what = format!("upsert of rule {} unchanged", rule.id);
-            simulate(&client, a, &contract, &ExecuteMsg::UpdateRules { upsert: vec![rule], remove: vec![] })
-                .await
-                .map(|gas| (gas, what))
+            simulate(
+                &client,
+                a,
+                &contract,
+                &ExecuteMsg::UpdateRules {
+                    upsert: vec![rule],
+                    remove: vec![],
+                },
+            )
+            .await
+            .map(|gas| (gas, what))
         }
     };
     row("update_rules", admin_key.as_ref().ok().copied(), outcome);
@@ -280,10 +391,25 @@ pub async fn run(ctx: &Context, args: &OpsArgs, g: &GasArgs) -> Result<()> {
     let summary = format!(
         "LUCKEE GAS {} - {}",
         status.name(),
-        rows.iter().map(|r| format!("{} {} ({})", r.operation, or_dash(r.gas_used), r.status.name())).collect::<Vec<_>>().join(", ")
+        rows.iter()
+            .map(|r| format!(
+                "{} {} ({})",
+                r.operation,
+                or_dash(r.gas_used),
+                r.status.name()
+            ))
+            .collect::<Vec<_>>()
+            .join(", ")
     );
     write_gas_metrics(&ctx.net.chain_id, &contract, &rows, g.metrics.path())?;
-    ctx.print(&GasReport { chain_id: ctx.net.chain_id.clone(), contract, status, code: status.code(), summary: summary.clone(), operations: rows });
+    ctx.print(&GasReport {
+        chain_id: ctx.net.chain_id.clone(),
+        contract,
+        status,
+        code: status.code(),
+        summary: summary.clone(),
+        operations: rows,
+    });
     status.into_result(summary)
 }
 
@@ -300,20 +426,38 @@ async fn mint_points(
         return Ok(p);
     }
     let have: incentive::PointsResponse = client
-        .smart_query(contract, &incentive::QueryMsg::GetPoints { address: user.address.to_string() }, None)
+        .smart_query(
+            contract,
+            &incentive::QueryMsg::GetPoints {
+                address: user.address.to_string(),
+            },
+            None,
+        )
         .await
         .map_err(|e| e.to_string())?;
     if have.points.is_zero() {
-        return Err(format!("the user {} holds no points to exchange", user.address));
+        return Err(format!(
+            "the user {} holds no points to exchange",
+            user.address
+        ));
     }
     Ok(have.points.min(cfg.config.exchange_rate.points))
 }
 
-fn write_gas_metrics(chain_id: &str, contract: &str, rows: &[GasRow], path: Option<&Path>) -> Result<()> {
+fn write_gas_metrics(
+    chain_id: &str,
+    contract: &str,
+    rows: &[GasRow],
+    path: Option<&Path>,
+) -> Result<()> {
     let mut m = Metrics::new(chain_id);
     for r in rows {
         if let Some(gas) = r.gas_used {
-            m.set(metrics::GAS_USAGE, &[("contract", contract), ("operation", r.operation)], gas as f64);
+            m.set(
+                metrics::GAS_USAGE,
+                &[("contract", contract), ("operation", r.operation)],
+                gas as f64,
+            );
         }
     }
     write_metrics(&m, path)
@@ -324,7 +468,13 @@ mod tests {
     use super::*;
 
     fn rule(id: &str, reward: u128, cap: Option<u32>, enabled: bool) -> RewardRule {
-        RewardRule { id: id.into(), reward: Uint128::new(reward), points: Uint128::new(1), daily_cap: cap, enabled }
+        RewardRule {
+            id: id.into(),
+            reward: Uint128::new(reward),
+            points: Uint128::new(1),
+            daily_cap: cap,
+            enabled,
+        }
     }
 
     #[test]
@@ -338,18 +488,35 @@ mod tests {
 
     #[test]
     fn thresholds_parse_and_are_checked() {
-        assert_eq!(parse_threshold("update_rules=1:2").unwrap(), ("update_rules".to_string(), 1, 2));
-        for bad in ["update_rules=2:1", "nope=1:2", "update_rules=1", "update_rules", "update_rules=a:b"] {
+        assert_eq!(
+            parse_threshold("update_rules=1:2").unwrap(),
+            ("update_rules".to_string(), 1, 2)
+        );
+        for bad in [
+            "update_rules=2:1",
+            "nope=1:2",
+            "update_rules=1",
+            "update_rules",
+            "update_rules=a:b",
+        ] {
             assert!(parse_threshold(bad).is_err(), "{bad}");
         }
     }
 
     #[test]
     fn picks_an_uncapped_paying_enabled_rule() {
-        let rules = vec![rule("off", 5, None, false), rule("capped", 5, Some(1), true), rule("points", 0, None, true), rule("pay", 5, None, true)];
+        let rules = vec![
+            rule("off", 5, None, false),
+            rule("capped", 5, Some(1), true),
+            rule("points", 0, None, true),
+            rule("pay", 5, None, true),
+        ];
         assert_eq!(pick_rule(&rules).unwrap().id, "pay");
         assert_eq!(pick_rule(&rules[..3]).unwrap().id, "capped");
-        assert_eq!(pick_rule(&[rule("points", 0, None, true)]).unwrap().id, "points");
+        assert_eq!(
+            pick_rule(&[rule("points", 0, None, true)]).unwrap().id,
+            "points"
+        );
         assert!(pick_rule(&[rule("off", 5, None, false)]).is_none());
     }
 }

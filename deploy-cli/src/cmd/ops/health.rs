@@ -23,7 +23,10 @@ use clap::Args;
 use luckee_types::incentive;
 use serde::Serialize;
 
-use super::{ft_minter, get_config, incentive_address, monitoring_client, set_config_metrics, set_probe_metrics, set_stats_metrics, write_metrics, Level, MetricsArg, OpsArgs};
+use super::{
+    ft_minter, get_config, incentive_address, monitoring_client, set_config_metrics,
+    set_probe_metrics, set_stats_metrics, write_metrics, Level, MetricsArg, OpsArgs,
+};
 use crate::chain::Probe;
 use crate::cmd::Context;
 use crate::error::Result;
@@ -82,7 +85,9 @@ pub struct HealthReport {
 
 impl HealthReport {
     fn perfdata(&self) -> String {
-        let Some(p) = &self.probe else { return String::new() };
+        let Some(p) = &self.probe else {
+            return String::new();
+        };
         format!(
             " | rpc_latency={:.3}s block_age={:.1}s height={}",
             p.latency_seconds, p.block_age_seconds, p.status.height
@@ -95,7 +100,12 @@ impl Report for HealthReport {
         let mut out = format!("{}{}\n", self.summary, self.perfdata());
         let w = self.checks.iter().map(|c| c.name.len()).max().unwrap_or(0);
         for c in &self.checks {
-            out.push_str(&format!("{:<8} {:<w$}  {}\n", c.status.name(), c.name, c.message));
+            out.push_str(&format!(
+                "{:<8} {:<w$}  {}\n",
+                c.status.name(),
+                c.name,
+                c.message
+            ));
         }
         out
     }
@@ -107,7 +117,11 @@ impl Checks {
     fn add(&mut self, name: &'static str, status: Level, message: impl Into<String>) {
         // Nagios reads one line per check.
         let message = crate::chain::one_line(&message.into());
-        self.0.push(Check { name, status, message });
+        self.0.push(Check {
+            name,
+            status,
+            message,
+        });
     }
 
     fn skip(&mut self, names: &[&'static str], why: &str) {
@@ -129,32 +143,66 @@ pub async fn run(ctx: &Context, args: &OpsArgs, h: &HealthArgs) -> Result<()> {
     match client.probe().await {
         Err(e) => {
             checks.add("rpc", Level::Critical, format!("node unreachable: {e}"));
-            checks.skip(&["sync", "get_config", "paused", "enabled", "ft_minter"], "no RPC answer");
+            checks.skip(
+                &["sync", "get_config", "paused", "enabled", "ft_minter"],
+                "no RPC answer",
+            );
         }
         Ok(p) if p.status.chain_id != ctx.net.chain_id => {
             checks.add(
                 "rpc",
                 Level::Critical,
-                format!("{} is on chain-id {}, expected {}", client.endpoint(), p.status.chain_id, ctx.net.chain_id),
+                format!(
+                    "{} is on chain-id {}, expected {}",
+                    client.endpoint(),
+                    p.status.chain_id,
+                    ctx.net.chain_id
+                ),
             );
-            checks.skip(&["sync", "get_config", "paused", "enabled", "ft_minter"], "wrong chain");
+            checks.skip(
+                &["sync", "get_config", "paused", "enabled", "ft_minter"],
+                "wrong chain",
+            );
         }
         Ok(p) => {
             set_probe_metrics(&mut m, &contract, &p);
-            let latency = format!("{} answered in {:.3} s", client.endpoint(), p.latency_seconds);
+            let latency = format!(
+                "{} answered in {:.3} s",
+                client.endpoint(),
+                p.latency_seconds
+            );
             if p.latency_seconds > h.latency_warning.as_secs_f64() {
-                checks.add("rpc", Level::Warning, format!("{latency} (> {} s)", h.latency_warning.as_secs_f64()));
+                checks.add(
+                    "rpc",
+                    Level::Warning,
+                    format!("{latency} (> {} s)", h.latency_warning.as_secs_f64()),
+                );
             } else {
                 checks.add("rpc", Level::Ok, latency);
             }
             let age = p.block_age_seconds;
             let sync = format!("height {}, latest block {:.1} s old", p.status.height, age);
             if p.status.catching_up {
-                checks.add("sync", Level::Critical, format!("{sync}, node is catching up (answers are stale)"));
+                checks.add(
+                    "sync",
+                    Level::Critical,
+                    format!("{sync}, node is catching up (answers are stale)"),
+                );
             } else if age > h.block_age_critical.as_secs_f64() {
-                checks.add("sync", Level::Critical, format!("{sync} (> {} s: chain stalled?)", h.block_age_critical.as_secs()));
+                checks.add(
+                    "sync",
+                    Level::Critical,
+                    format!(
+                        "{sync} (> {} s: chain stalled?)",
+                        h.block_age_critical.as_secs()
+                    ),
+                );
             } else if age > h.block_age_warning.as_secs_f64() {
-                checks.add("sync", Level::Warning, format!("{sync} (> {} s)", h.block_age_warning.as_secs()));
+                checks.add(
+                    "sync",
+                    Level::Warning,
+                    format!("{sync} (> {} s)", h.block_age_warning.as_secs()),
+                );
             } else {
                 checks.add("sync", Level::Ok, sync);
             }
@@ -171,7 +219,9 @@ pub async fn run(ctx: &Context, args: &OpsArgs, h: &HealthArgs) -> Result<()> {
                     check_config(&mut checks, &contract, &cfg);
                     let ft = cfg.ft_contract.to_string();
                     match ft_minter(&client, &ft, height).await {
-                        Err(e) => checks.add("ft_minter", Level::Unknown, format!("minter of {ft}: {e}")),
+                        Err(e) => {
+                            checks.add("ft_minter", Level::Unknown, format!("minter of {ft}: {e}"))
+                        }
                         Ok(minter) => {
                             let ok = minter.as_ref().is_some_and(|mi| mi.minter == contract);
                             m.set_bool(metrics::FT_MINTER_OK, &l, ok);
@@ -189,7 +239,14 @@ pub async fn run(ctx: &Context, args: &OpsArgs, h: &HealthArgs) -> Result<()> {
                     if h.metrics.path().is_some() {
                         // The business counters ride along for the alerting rules; a failure here
                         // is not a health check of its own.
-                        match client.smart_query::<incentive::StatsResponse>(&contract, &incentive::QueryMsg::GetStats { day: None }, height).await {
+                        match client
+                            .smart_query::<incentive::StatsResponse>(
+                                &contract,
+                                &incentive::QueryMsg::GetStats { day: None },
+                                height,
+                            )
+                            .await
+                        {
                             Ok(s) => set_stats_metrics(&mut m, &contract, &s.totals),
                             Err(e) => tracing::warn!("get_stats for metrics failed: {e}"),
                         }
@@ -199,10 +256,27 @@ pub async fn run(ctx: &Context, args: &OpsArgs, h: &HealthArgs) -> Result<()> {
         }
     }
     let status = Level::worst(checks.0.iter().map(|c| c.status));
-    let bad: Vec<String> = checks.0.iter().filter(|c| c.status != Level::Ok).map(|c| format!("{}: {}", c.name, c.message)).collect();
+    let bad: Vec<String> = checks
+        .0
+        .iter()
+        .filter(|c| c.status != Level::Ok)
+        .map(|c| format!("{}: {}", c.name, c.message))
+        .collect();
     let summary = match status {
-        Level::Ok => format!("LUCKEE HEALTH OK - {} checks passed on {}", checks.0.len(), ctx.net.chain_id),
-        s => format!("LUCKEE HEALTH {} - {}", s.name(), bad.iter().filter(|b| !b.contains("skipped:")).cloned().collect::<Vec<_>>().join("; ")),
+        Level::Ok => format!(
+            "LUCKEE HEALTH OK - {} checks passed on {}",
+            checks.0.len(),
+            ctx.net.chain_id
+        ),
+        s => format!(
+            "LUCKEE HEALTH {} - {}",
+            s.name(),
+            bad.iter()
+                .filter(|b| !b.contains("skipped:"))
+                .cloned()
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
     };
     m.set_bool(metrics::UP, &l, up);
     m.set(metrics::HEALTH_STATUS, &l, status.code() as f64);
@@ -221,15 +295,27 @@ pub async fn run(ctx: &Context, args: &OpsArgs, h: &HealthArgs) -> Result<()> {
 }
 
 fn check_config(checks: &mut Checks, contract: &str, cfg: &incentive::ConfigResponse) {
-    checks.add("get_config", Level::Ok, format!("{contract} answers (admin {})", cfg.admin));
+    checks.add(
+        "get_config",
+        Level::Ok,
+        format!("{contract} answers (admin {})", cfg.admin),
+    );
     if cfg.config.emergency_paused {
-        checks.add("paused", Level::Warning, "emergency_paused = true: rewards and exchanges fail until `luckee ops resume`");
+        checks.add(
+            "paused",
+            Level::Warning,
+            "emergency_paused = true: rewards and exchanges fail until `luckee ops resume`",
+        );
     } else {
         checks.add("paused", Level::Ok, "emergency_paused = false");
     }
     if cfg.config.enabled {
         checks.add("enabled", Level::Ok, "enabled = true");
     } else {
-        checks.add("enabled", Level::Warning, "enabled = false: rewards and exchanges fail (update_config to enable)");
+        checks.add(
+            "enabled",
+            Level::Warning,
+            "enabled = false: rewards and exchanges fail (update_config to enable)",
+        );
     }
 }

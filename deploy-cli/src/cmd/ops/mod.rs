@@ -119,9 +119,15 @@ pub async fn run(global: &GlobalArgs, cwd: &Path, args: OpsArgs, cmd: OpsCommand
     .await;
     match (result, monitoring) {
         (Err(e), Some(what)) if !matches!(e, Error::Check { .. }) => {
-            let summary = format!("LUCKEE {what} UNKNOWN - {}", crate::chain::one_line(&e.to_string()));
+            let summary = format!(
+                "LUCKEE {what} UNKNOWN - {}",
+                crate::chain::one_line(&e.to_string())
+            );
             println!("{summary}");
-            Err(Error::Check { code: monitoring::UNKNOWN, summary })
+            Err(Error::Check {
+                code: monitoring::UNKNOWN,
+                summary,
+            })
         }
         (r, _) => r,
     }
@@ -173,14 +179,20 @@ impl Level {
 
     /// The worst of `levels` (OK for none).
     pub fn worst(levels: impl IntoIterator<Item = Level>) -> Level {
-        levels.into_iter().max_by_key(|l| l.rank()).unwrap_or(Level::Ok)
+        levels
+            .into_iter()
+            .max_by_key(|l| l.rank())
+            .unwrap_or(Level::Ok)
     }
 
     /// `Ok(())` for OK, else [`Error::Check`] with this level's code and `summary`.
     pub fn into_result(self, summary: String) -> Result<()> {
         match self {
             Level::Ok => Ok(()),
-            l => Err(Error::Check { code: l.code(), summary }),
+            l => Err(Error::Check {
+                code: l.code(),
+                summary,
+            }),
         }
     }
 }
@@ -204,13 +216,25 @@ pub fn incentive_address(ctx: &Context, args: &OpsArgs) -> Result<String> {
 }
 
 /// The incentive's `get_config` at `height` (`None` = latest).
-pub async fn get_config(client: &ChainClient, contract: &str, height: Option<u64>) -> Result<incentive::ConfigResponse> {
-    client.smart_query(contract, &incentive::QueryMsg::GetConfig {}, height).await
+pub async fn get_config(
+    client: &ChainClient,
+    contract: &str,
+    height: Option<u64>,
+) -> Result<incentive::ConfigResponse> {
+    client
+        .smart_query(contract, &incentive::QueryMsg::GetConfig {}, height)
+        .await
 }
 
 /// The FT's cw20 `minter` at `height`: `None` when the token has no minter.
-pub async fn ft_minter(client: &ChainClient, ft_contract: &str, height: Option<u64>) -> Result<Option<ft::MinterResponse>> {
-    client.smart_query(ft_contract, &ft::QueryMsg::Minter {}, height).await
+pub async fn ft_minter(
+    client: &ChainClient,
+    ft_contract: &str,
+    height: Option<u64>,
+) -> Result<Option<ft::MinterResponse>> {
+    client
+        .smart_query(ft_contract, &ft::QueryMsg::Minter {}, height)
+        .await
 }
 
 /// A client for monitoring: every request times out after `timeout`, one retry, so that a dead
@@ -244,15 +268,27 @@ pub fn set_config_metrics(m: &mut Metrics, contract: &str, cfg: &incentive::Conf
 pub fn set_stats_metrics(m: &mut Metrics, contract: &str, t: &incentive::StatsCounters) {
     let l = [("contract", contract)];
     for (metric, v) in [
-        (metrics::REWARDS_DISTRIBUTED, t.rewards_distributed_count as f64),
-        (metrics::REWARDS_DISTRIBUTED_AMOUNT, t.rewards_distributed_amount.u128() as f64),
+        (
+            metrics::REWARDS_DISTRIBUTED,
+            t.rewards_distributed_count as f64,
+        ),
+        (
+            metrics::REWARDS_DISTRIBUTED_AMOUNT,
+            t.rewards_distributed_amount.u128() as f64,
+        ),
         (metrics::ACTIVITIES_PROCESSED, t.activities_processed as f64),
         (metrics::ACTIVITIES_REJECTED, t.activities_rejected as f64),
         (metrics::ACTIVITIES_SKIPPED, t.activities_skipped as f64),
         (metrics::POINTS_AWARDED, t.points_awarded.u128() as f64),
         (metrics::POINTS_EXCHANGED, t.points_exchanged_count as f64),
-        (metrics::POINTS_EXCHANGED_AMOUNT, t.points_exchanged_amount.u128() as f64),
-        (metrics::POINTS_EXCHANGE_MINTED, t.points_exchange_minted.u128() as f64),
+        (
+            metrics::POINTS_EXCHANGED_AMOUNT,
+            t.points_exchanged_amount.u128() as f64,
+        ),
+        (
+            metrics::POINTS_EXCHANGE_MINTED,
+            t.points_exchange_minted.u128() as f64,
+        ),
     ] {
         m.set(metric, &l, v);
     }
@@ -274,7 +310,10 @@ mod tests {
         assert_eq!(Level::worst([Ok, Unknown]), Unknown);
         assert_eq!(Level::worst([Unknown, Warning, Ok]), Warning);
         assert_eq!(Level::worst([Warning, Critical, Unknown]), Critical);
-        assert_eq!([Ok, Warning, Critical, Unknown].map(Level::code), [0, 1, 2, 3]);
+        assert_eq!(
+            [Ok, Warning, Critical, Unknown].map(Level::code),
+            [0, 1, 2, 3]
+        );
         assert!(Ok.into_result("x".into()).is_ok());
         assert_eq!(Warning.into_result("x".into()).unwrap_err().exit_code(), 1);
     }

@@ -51,7 +51,11 @@ pub struct PauseReport {
 
 impl Report for PauseReport {
     fn text(&self) -> String {
-        let state = if self.paused { "PAUSED" } else { "RUNNING (not paused)" };
+        let state = if self.paused {
+            "PAUSED"
+        } else {
+            "RUNNING (not paused)"
+        };
         match (&self.tx, &self.dry_run) {
             (Some(tx), _) => format!(
                 "incentive {} is now {state} on {}\ntx {tx} at height {}, gas used {}, memo {:?}\nconfirmed by get_config at height {}\n",
@@ -72,11 +76,19 @@ impl Report for PauseReport {
 }
 
 /// Runs `ops pause` (`paused = true`) or `ops resume` (`paused = false`).
-pub async fn run(ctx: &Context, args: &OpsArgs, paused: bool, reason: Option<String>) -> Result<()> {
+pub async fn run(
+    ctx: &Context,
+    args: &OpsArgs,
+    paused: bool,
+    reason: Option<String>,
+) -> Result<()> {
     let action = if paused { "pause" } else { "resume" };
     let memo = reason.unwrap_or_else(|| format!("luckee ops {action}"));
     if memo.chars().count() > MAX_MEMO_CHARS {
-        return Err(Error::config(format!("--reason is {} characters; a tx memo takes at most {MAX_MEMO_CHARS}", memo.chars().count())));
+        return Err(Error::config(format!(
+            "--reason is {} characters; a tx memo takes at most {MAX_MEMO_CHARS}",
+            memo.chars().count()
+        )));
     }
     let contract = incentive_address(ctx, args)?;
     let signer = ctx.signer()?;
@@ -104,8 +116,16 @@ pub async fn run(ctx: &Context, args: &OpsArgs, paused: bool, reason: Option<Str
             signer.address, before.admin
         )));
     }
-    let msg = execute_msg(signer.address.as_ref(), &contract, &incentive::ExecuteMsg::EmergencyPause { paused })?;
-    let req = TxRequest { msgs: vec![msg], memo: memo.clone(), tags: vec![action.to_string()] };
+    let msg = execute_msg(
+        signer.address.as_ref(),
+        &contract,
+        &incentive::ExecuteMsg::EmergencyPause { paused },
+    )?;
+    let req = TxRequest {
+        msgs: vec![msg],
+        memo: memo.clone(),
+        tags: vec![action.to_string()],
+    };
     if ctx.dry_run {
         report.dry_run = Some(client.estimate_fresh(&signer, &req).await?);
         ctx.print(&report);

@@ -13,7 +13,10 @@ use std::path::Path;
 use luckee_types::{ft, incentive};
 use serde::Serialize;
 
-use super::{ft_minter, get_config, incentive_address, set_config_metrics, set_probe_metrics, set_stats_metrics, write_metrics, OpsArgs};
+use super::{
+    ft_minter, get_config, incentive_address, set_config_metrics, set_probe_metrics,
+    set_stats_metrics, write_metrics, OpsArgs,
+};
 use crate::chain::ops::rfc3339;
 use crate::chain::{ContractInfo, Probe};
 use crate::cmd::Context;
@@ -68,46 +71,130 @@ impl Report for StatusReport {
         let t = &self.stats.totals;
         let p = &self.probe;
         let lines: Vec<(&str, String)> = vec![
-            ("chain", format!("{} via {} (moniker {})", self.chain_id, self.endpoint, p.status.moniker)),
-            ("height", format!("{} at {} ({:.1} s ago){}", p.status.height, self.block_time, p.block_age_seconds, if p.status.catching_up { ", CATCHING UP" } else { "" })),
+            (
+                "chain",
+                format!(
+                    "{} via {} (moniker {})",
+                    self.chain_id, self.endpoint, p.status.moniker
+                ),
+            ),
+            (
+                "height",
+                format!(
+                    "{} at {} ({:.1} s ago){}",
+                    p.status.height,
+                    self.block_time,
+                    p.block_age_seconds,
+                    if p.status.catching_up {
+                        ", CATCHING UP"
+                    } else {
+                        ""
+                    }
+                ),
+            ),
             ("rpc latency", format!("{:.3} s", p.latency_seconds)),
-            ("incentive", format!("{} (code {}, label {:?})", self.contract.address, self.contract.code_id, self.contract.label)),
-            ("cw2", or_dash(self.cw2.as_ref().map(|(n, v)| format!("{n} {v}")))),
+            (
+                "incentive",
+                format!(
+                    "{} (code {}, label {:?})",
+                    self.contract.address, self.contract.code_id, self.contract.label
+                ),
+            ),
+            (
+                "cw2",
+                or_dash(self.cw2.as_ref().map(|(n, v)| format!("{n} {v}"))),
+            ),
             ("paused", c.config.emergency_paused.to_string()),
             ("enabled", c.config.enabled.to_string()),
             ("admin", c.admin.to_string()),
             ("pending admin", or_dash(c.pending_admin.as_ref())),
-            ("migration admin", if self.contract.admin.is_empty() { "-".into() } else { self.contract.admin.clone() }),
-            ("exchange rate", format!("{} points = {} base units", c.config.exchange_rate.points, c.config.exchange_rate.amount)),
+            (
+                "migration admin",
+                if self.contract.admin.is_empty() {
+                    "-".into()
+                } else {
+                    self.contract.admin.clone()
+                },
+            ),
+            (
+                "exchange rate",
+                format!(
+                    "{} points = {} base units",
+                    c.config.exchange_rate.points, c.config.exchange_rate.amount
+                ),
+            ),
             ("registry", c.registry_contract.to_string()),
-            ("rules / reporters", format!("{} / {}", self.rules, self.reporters)),
-            ("ft", format!("{} ({} {}, {} decimals)", self.ft.address, self.ft.token_info.name, self.ft.token_info.symbol, self.ft.token_info.decimals)),
-            ("ft supply", format!("{} base units", self.ft.token_info.total_supply)),
+            (
+                "rules / reporters",
+                format!("{} / {}", self.rules, self.reporters),
+            ),
+            (
+                "ft",
+                format!(
+                    "{} ({} {}, {} decimals)",
+                    self.ft.address,
+                    self.ft.token_info.name,
+                    self.ft.token_info.symbol,
+                    self.ft.token_info.decimals
+                ),
+            ),
+            (
+                "ft supply",
+                format!("{} base units", self.ft.token_info.total_supply),
+            ),
             (
                 "ft minter",
                 match &self.ft.minter {
                     Some(m) => format!(
                         "{}{} (cap {})",
                         m.minter,
-                        if self.ft.minter_is_incentive { " = incentive" } else { " — NOT the incentive" },
+                        if self.ft.minter_is_incentive {
+                            " = incentive"
+                        } else {
+                            " — NOT the incentive"
+                        },
                         or_dash(m.cap)
                     ),
                     None => "(none) — NOT the incentive".into(),
                 },
             ),
-            ("rewards", format!("{} paid, {} base units, {} points", t.rewards_distributed_count, t.rewards_distributed_amount, t.points_awarded)),
-            ("activities", format!("{} processed, {} rejected, {} skipped", t.activities_processed, t.activities_rejected, t.activities_skipped)),
-            ("exchanges", format!("{} ({} points → {} base units)", t.points_exchanged_count, t.points_exchanged_amount, t.points_exchange_minted)),
+            (
+                "rewards",
+                format!(
+                    "{} paid, {} base units, {} points",
+                    t.rewards_distributed_count, t.rewards_distributed_amount, t.points_awarded
+                ),
+            ),
+            (
+                "activities",
+                format!(
+                    "{} processed, {} rejected, {} skipped",
+                    t.activities_processed, t.activities_rejected, t.activities_skipped
+                ),
+            ),
+            (
+                "exchanges",
+                format!(
+                    "{} ({} points → {} base units)",
+                    t.points_exchanged_count, t.points_exchanged_amount, t.points_exchange_minted
+                ),
+            ),
             (
                 "today",
                 format!(
                     "day {}: {} rewards, {} rejected, {} exchanges",
-                    self.stats.day, self.stats.daily.rewards_distributed_count, self.stats.daily.activities_rejected, self.stats.daily.points_exchanged_count
+                    self.stats.day,
+                    self.stats.daily.rewards_distributed_count,
+                    self.stats.daily.activities_rejected,
+                    self.stats.daily.points_exchanged_count
                 ),
             ),
         ];
         let w = lines.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
-        lines.iter().map(|(k, v)| format!("{k:<w$}  {v}\n")).collect()
+        lines
+            .iter()
+            .map(|(k, v)| format!("{k:<w$}  {v}\n"))
+            .collect()
     }
 }
 
@@ -138,7 +225,10 @@ async fn collect(ctx: &Context, contract: &str, m: &mut Metrics) -> Result<Statu
         .smart_query_all(
             contract,
             h,
-            |start_after| incentive::QueryMsg::GetRules { start_after, limit: Some(luckee_types::MAX_PAGE_LIMIT) },
+            |start_after| incentive::QueryMsg::GetRules {
+                start_after,
+                limit: Some(luckee_types::MAX_PAGE_LIMIT),
+            },
             |r: incentive::RulesResponse| r.rules,
             |r| r.id.clone(),
         )
@@ -147,19 +237,30 @@ async fn collect(ctx: &Context, contract: &str, m: &mut Metrics) -> Result<Statu
         .smart_query_all(
             contract,
             h,
-            |start_after| incentive::QueryMsg::GetRegisteredContracts { start_after, limit: Some(luckee_types::MAX_PAGE_LIMIT) },
+            |start_after| incentive::QueryMsg::GetRegisteredContracts {
+                start_after,
+                limit: Some(luckee_types::MAX_PAGE_LIMIT),
+            },
             |r: incentive::RegisteredContractsResponse| r.contracts,
             |c| c.address.to_string(),
         )
         .await?;
     let ft_addr = config.ft_contract.to_string();
-    let token_info: ft::TokenInfoResponse = client.smart_query(&ft_addr, &ft::QueryMsg::TokenInfo {}, h).await?;
+    let token_info: ft::TokenInfoResponse = client
+        .smart_query(&ft_addr, &ft::QueryMsg::TokenInfo {}, h)
+        .await?;
     let minter = ft_minter(&client, &ft_addr, h).await?;
     let minter_is_incentive = minter.as_ref().is_some_and(|mi| mi.minter == contract);
-    let stats: incentive::StatsResponse = client.smart_query(contract, &incentive::QueryMsg::GetStats { day: None }, h).await?;
+    let stats: incentive::StatsResponse = client
+        .smart_query(contract, &incentive::QueryMsg::GetStats { day: None }, h)
+        .await?;
     let l = [("contract", contract)];
     m.set_bool(metrics::FT_MINTER_OK, &l, minter_is_incentive);
-    m.set(metrics::FT_TOTAL_SUPPLY, &l, token_info.total_supply.u128() as f64);
+    m.set(
+        metrics::FT_TOTAL_SUPPLY,
+        &l,
+        token_info.total_supply.u128() as f64,
+    );
     set_stats_metrics(m, contract, &stats.totals);
     Ok(StatusReport {
         chain_id: ctx.net.chain_id.clone(),
@@ -171,7 +272,12 @@ async fn collect(ctx: &Context, contract: &str, m: &mut Metrics) -> Result<Statu
         config,
         rules: rules.len(),
         reporters: reporters.len(),
-        ft: FtStatus { address: ft_addr, token_info, minter, minter_is_incentive },
+        ft: FtStatus {
+            address: ft_addr,
+            token_info,
+            minter,
+            minter_is_incentive,
+        },
         stats,
     })
 }
