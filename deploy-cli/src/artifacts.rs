@@ -76,7 +76,7 @@ pub fn parse_checksums(text: &str) -> Result<BTreeMap<String, String>> {
             continue;
         }
         let bad = || {
-            Error::config(format!(
+            Error::usage(format!(
                 "{CHECKSUMS_FILE} line {}: expected '<sha256 hex>  <file>', got '{line}'",
                 i + 1
             ))
@@ -102,7 +102,7 @@ pub fn parse_checksums(text: &str) -> Result<BTreeMap<String, String>> {
 pub fn load(dir: &Path, kinds: &[ContractKind]) -> Result<Vec<Artifact>> {
     let list_path = dir.join(CHECKSUMS_FILE);
     let text = std::fs::read_to_string(&list_path).map_err(|e| {
-        Error::config(format!(
+        Error::usage(format!(
             "cannot read {}: {e} (build the artifacts with ci/build-artifacts)",
             list_path.display()
         ))
@@ -114,27 +114,27 @@ pub fn load(dir: &Path, kinds: &[ContractKind]) -> Result<Vec<Artifact>> {
             let file = format!("{}.wasm", kind.name());
             let path = dir.join(&file);
             let wasm = std::fs::read(&path).map_err(|e| {
-                Error::config(format!("artifact {} missing or unreadable: {e} (run ci/build-artifacts)", path.display()))
+                Error::usage(format!("artifact {} missing or unreadable: {e} (run ci/build-artifacts)", path.display()))
             })?;
             let expected = sums
                 .get(&file)
-                .ok_or_else(|| Error::config(format!("{file} is not listed in {}", list_path.display())))?;
+                .ok_or_else(|| Error::usage(format!("{file} is not listed in {}", list_path.display())))?;
             let checksum = sha256_hex(&wasm);
             if &checksum != expected {
-                return Err(Error::config(format!(
+                return Err(Error::usage(format!(
                     "checksum mismatch for {}: file has sha256 {checksum}, {CHECKSUMS_FILE} says {expected}",
                     path.display()
                 )));
             }
             if wasm.len() > MAX_WASM_SIZE {
-                return Err(Error::config(format!(
+                return Err(Error::usage(format!(
                     "{} is {} bytes, above wasmd's MaxWasmSize of {MAX_WASM_SIZE} bytes",
                     path.display(),
                     wasm.len()
                 )));
             }
             if !wasm.starts_with(b"\0asm") {
-                return Err(Error::config(format!("{} is not a wasm module", path.display())));
+                return Err(Error::usage(format!("{} is not a wasm module", path.display())));
             }
             Ok(Artifact { kind, path, wasm, checksum })
         })
@@ -148,7 +148,7 @@ pub fn inspect(dir: &Path, kind: ContractKind) -> Result<(String, Option<String>
     let file = format!("{}.wasm", kind.name());
     let path = dir.join(&file);
     let wasm = std::fs::read(&path).map_err(|e| {
-        Error::config(format!(
+        Error::usage(format!(
             "artifact {} missing or unreadable: {e} (run ci/build-artifacts)",
             path.display()
         ))

@@ -91,6 +91,18 @@ pub enum Command {
         /// Which operation.
         command: crate::cmd::ops::OpsCommand,
     },
+    /// Read-only diff of luckee.toml against the chain: config, rules, reporters, registry
+    /// members, FT minter, admins and labels, one line per change (+ add, ~ change,
+    /// - remove). Exit 0 when the chain equals the plan, 1 when there is drift.
+    Plan,
+    /// Make the chain match luckee.toml: sends exactly the changes `plan` shows, in one tx,
+    /// then re-reads the chain to confirm. Removals only with --prune; --dry-run simulates.
+    Apply {
+        /// Also remove rules, reporters and registry members that are on chain but not in the
+        /// plan.
+        #[arg(long)]
+        prune: bool,
+    },
     /// Back up every deployed contract (complete raw state at one height, queries, code) into
     /// verified, atomically written directories; `backup verify DIR` checks one.
     Backup(crate::cmd::backup::BackupArgs),

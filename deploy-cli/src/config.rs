@@ -60,7 +60,7 @@ impl GasPrice {
         Uint128::from(gas_limit)
             .checked_mul_ceil(self.amount)
             .map(|v| v.u128())
-            .map_err(|e| Error::config(format!("fee overflow for {gas_limit} gas: {e}")))
+            .map_err(|e| Error::usage(format!("fee overflow for {gas_limit} gas: {e}")))
     }
 }
 
@@ -73,20 +73,20 @@ impl FromStr for GasPrice {
         let split = s
             .find(|c: char| !(c.is_ascii_digit() || c == '.'))
             .ok_or_else(|| {
-                Error::config(format!(
+                Error::usage(format!(
                     "gas price '{s}' has no denom (expected e.g. 0.025ustake)"
                 ))
             })?;
         let (amount, denom) = s.split_at(split);
         let amount = Decimal::from_str(amount)
-            .map_err(|e| Error::config(format!("gas price '{s}': invalid amount: {e}")))?;
+            .map_err(|e| Error::usage(format!("gas price '{s}': invalid amount: {e}")))?;
         let valid_denom = denom.len() >= 2
             && denom.starts_with(|c: char| c.is_ascii_alphabetic())
             && denom
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || "/:._-".contains(c));
         if !valid_denom {
-            return Err(Error::config(format!(
+            return Err(Error::usage(format!(
                 "gas price '{s}': invalid denom '{denom}'"
             )));
         }
@@ -144,9 +144,9 @@ impl Network {
     /// in the error (exit 2).
     pub fn check_address(&self, what: &str, addr: &str) -> Result<AccountId> {
         let id = AccountId::from_str(addr)
-            .map_err(|e| Error::config(format!("{what}: invalid bech32 address '{addr}': {e}")))?;
+            .map_err(|e| Error::usage(format!("{what}: invalid bech32 address '{addr}': {e}")))?;
         if id.prefix() != self.bech32_prefix {
-            return Err(Error::config(format!(
+            return Err(Error::usage(format!(
                 "{what}: address '{addr}' has prefix '{}', network '{}' uses '{}'",
                 id.prefix(),
                 self.name,
@@ -199,15 +199,17 @@ pub struct IncentivePlan {
     pub label: String,
     /// The incentive's own `admin` (maintenance messages); default: the signer.
     pub admin: Option<String>,
-    /// `config.enabled` at instantiate, and what verify expects.
+    /// `config.enabled` (managed: `apply` sends `update_config`).
     pub enabled: bool,
-    /// `config.emergency_paused` at instantiate, and what verify expects.
+    /// `config.emergency_paused` at instantiate only: pause is operational state, so `plan`
+    /// and `verify` report a paused contract as a note, never as drift.
     pub emergency_paused: bool,
     /// `config.exchange_rate`; default: the contract's (100 points = 1 LUCKY).
     pub exchange_rate: Option<ExchangeRate>,
-    /// Reward rules, upserted idempotently (never removed).
+    /// Reward rules: added or changed by `apply` / `deploy instantiate`; rules on chain but not
+    /// here are removed by `apply --prune`.
     pub rules: Vec<RewardRule>,
-    /// Reporters registered with `register_contract`, idempotently.
+    /// Reporters (`register_contract`); others on chain are removed by `apply --prune`.
     pub reporters: Vec<ReporterPlan>,
     /// Expected cw2 contract name for verify.
     pub cw2_name: String,
@@ -287,7 +289,7 @@ pub struct RegistryPlan {
     pub existing: Option<String>,
     /// Contract label of the mock.
     pub label: String,
-    /// Members registered (idempotently) in our mock registry.
+    /// Members of our mock registry; others on chain are removed by `apply --prune`.
     pub members: Vec<String>,
     /// Expected cw2 name for verify.
     pub cw2_name: String,
@@ -343,8 +345,18 @@ impl Default for Plan {
 }
 
 impl Plan {
-    /// Checks every address of the plan against `net`'s bech32 prefix (exit 2 on the first
-    /// bad one, naming its field).
+    /// The planned label of `kind` (`deploy.<contract>.label`).
+    pub fn label_of(&self, kind: crate::contracts::ContractKind) -> &str {
+        match kind {
+            crate::contracts::ContractKind::Registry => &self.registry.label,
+            crate::contracts::ContractKind::Ft => &self.ft.label,
+            crate::contracts::ContractKind::Incentive => &self.incentive.label,
+        }
+    }
+
+    /// Checks the plan before anything is sent (exit 2 on the first problem, naming its
+    /// field): every address against `net`'s bech32 prefix; rule ids unique and
+    /// 1..=`MAX_RULE_ID_LEN` bytes; reporters and members unique; a non-zero exchange rate.
     pub fn validate(&self, net: &Network) -> Result<()> {
         let opt = |what: &str, a: &Option<String>| {
             a.as_deref().map(|a| net.check_address(what, a)).transpose()
@@ -362,8 +374,49 @@ impl Plan {
         for (i, m) in self.registry.members.iter().enumerate() {
             net.check_address(&format!("deploy.registry.members[{i}]"), m)?;
         }
+        let mut seen = std::collections::BTreeSet::new();
+        for (i, r) in self.incentive.rules.iter().enumerate() {
+            if r.id.is_empty() || r.id.len() > luckee_types::incentive::MAX_RULE_ID_LEN {
+                return Err(Error::usage(format!(
+                    "deploy.incentive.rules[{i}].id '{}' must be 1..={} bytes",
+                    r.id,
+                    luckee_types::incentive::MAX_RULE_ID_LEN
+                )));
+            }
+            if !seen.insert(r.id.as_str()) {
+                return Err(Error::usage(format!(
+                    "deploy.incentive.rules[{i}]: duplicate rule id '{}'",
+                    r.id
+                )));
+            }
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        for (i, r) in self.incentive.reporters.iter().enumerate() {
+            if !seen.insert(r.address.as_str()) {
+                return Err(Error::usage(format!(
+                    "deploy.incentive.reporters[{i}]: duplicate reporter {}",
+                    r.address
+                )));
+            }
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        for (i, m) in self.registry.members.iter().enumerate() {
+            if !seen.insert(m.as_str()) {
+                return Err(Error::usage(format!(
+                    "deploy.registry.members[{i}]: duplicate member {m}"
+                )));
+            }
+        }
+        if let Some(rate) = &self.incentive.exchange_rate {
+            if rate.points.is_zero() || rate.amount.is_zero() {
+                return Err(Error::usage(format!(
+                    "deploy.incentive.exchange_rate: points ({}) and amount ({}) must both be non-zero",
+                    rate.points, rate.amount
+                )));
+            }
+        }
         if self.salt.is_empty() || self.salt.len() > 40 {
-            return Err(Error::config("deploy.salt must be 1..=40 bytes"));
+            return Err(Error::usage("deploy.salt must be 1..=40 bytes"));
         }
         Ok(())
     }
@@ -405,11 +458,11 @@ impl ConfigFile {
         };
         match std::fs::read_to_string(&path) {
             Ok(text) => Self::parse(&text)
-                .map_err(|e| Error::config(format!("config {}: {e}", path.display()))),
+                .map_err(|e| Error::usage(format!("config {}: {e}", path.display()))),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => {
                 Ok(ConfigFile::default())
             }
-            Err(e) => Err(Error::config(format!(
+            Err(e) => Err(Error::usage(format!(
                 "cannot read config {}: {e}",
                 path.display()
             ))),
@@ -418,7 +471,7 @@ impl ConfigFile {
 
     /// Parses TOML text.
     pub fn parse(text: &str) -> Result<ConfigFile> {
-        toml::from_str(text).map_err(|e| Error::config(e.message().trim()))
+        toml::from_str(text).map_err(|e| Error::usage(e.message().trim()))
     }
 
     /// Resolves network `name` with `overrides` applied on top (exit 2 if unknown or invalid).
@@ -442,7 +495,7 @@ impl ConfigFile {
                         .filter(|n| *n != LOCAL_NETWORK),
                 )
                 .collect();
-            return Err(Error::config(format!(
+            return Err(Error::usage(format!(
                 "unknown network '{name}' (configured: {})",
                 known.join(", ")
             )));
@@ -461,11 +514,11 @@ impl ConfigFile {
             if let Some(v) = &f.gas_prices {
                 net.gas_price = v
                     .parse()
-                    .map_err(|e| Error::config(format!("{}: {e}", ctx("gas_prices"))))?;
+                    .map_err(|e| Error::usage(format!("{}: {e}", ctx("gas_prices"))))?;
             }
             if let Some(v) = f.gas_adjustment {
                 net.gas_adjustment = parse_adjustment(&v.to_string())
-                    .map_err(|e| Error::config(format!("{}: {e}", ctx("gas_adjustment"))))?;
+                    .map_err(|e| Error::usage(format!("{}: {e}", ctx("gas_adjustment"))))?;
             }
             if let Some(v) = f.tx_timeout_secs {
                 net.tx_timeout = Duration::from_secs(v);
@@ -499,10 +552,10 @@ impl ConfigFile {
             .map(|u| normalize_rpc_url(u))
             .collect::<Result<_>>()?;
         if net.chain_id.is_empty() {
-            return Err(Error::config(format!("network '{name}' has no chain_id")));
+            return Err(Error::usage(format!("network '{name}' has no chain_id")));
         }
         if net.rpc.is_empty() {
-            return Err(Error::config(format!(
+            return Err(Error::usage(format!(
                 "network '{name}' has no rpc endpoint (set rpc = [..] or --node)"
             )));
         }
@@ -512,13 +565,13 @@ impl ConfigFile {
                 .chars()
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
         {
-            return Err(Error::config(format!(
+            return Err(Error::usage(format!(
                 "network '{name}': invalid bech32_prefix '{}'",
                 net.bech32_prefix
             )));
         }
         if net.tx_timeout.is_zero() {
-            return Err(Error::config(format!(
+            return Err(Error::usage(format!(
                 "network '{name}': tx timeout must be > 0 s"
             )));
         }
@@ -529,9 +582,9 @@ impl ConfigFile {
 /// Parses a gas adjustment (a decimal ≥ 1).
 pub fn parse_adjustment(s: &str) -> Result<Decimal> {
     let d = Decimal::from_str(s.trim())
-        .map_err(|e| Error::config(format!("gas adjustment '{s}': {e}")))?;
+        .map_err(|e| Error::usage(format!("gas adjustment '{s}': {e}")))?;
     if d < Decimal::one() {
-        return Err(Error::config(format!("gas adjustment '{s}' must be >= 1")));
+        return Err(Error::usage(format!("gas adjustment '{s}' must be >= 1")));
     }
     Ok(d)
 }
@@ -545,7 +598,7 @@ pub fn normalize_rpc_url(url: &str) -> Result<String> {
     };
     if !(url.starts_with("http://") || url.starts_with("https://")) || url.len() <= "https://".len()
     {
-        return Err(Error::config(format!(
+        return Err(Error::usage(format!(
             "RPC endpoint '{url}' must start with http://, https:// or tcp://"
         )));
     }

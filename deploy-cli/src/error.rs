@@ -12,6 +12,7 @@
 //! | 3 | transaction failure | the chain rejected or failed a tx (CheckTx or DeliverTx code ≠ 0, failed simulation, unfunded or unknown account, recorded code missing on chain) | read the chain's log; the state file records what landed |
 //! | 4 | transient network failure | node unreachable, RPC timeouts or 5xx after retries, tx not included before the timeout | re-run later: a pending tx is looked up by hash first, nothing is sent twice |
 //! | 5 | busy | another `luckee` run holds the lock on the same state file, or another `luckee backup` runs on the same backup directory | wait for it to finish |
+//! | 6 | local I/O failure | the state file, its lock, a backup, an archive or a metrics file could not be read or written (permissions, full disk, read-only mount) | fix the file system; the state file is written atomically, so it is either the old or the new version |
 //!
 //! `luckee backup verify` exits 1 when a file of the backup is missing, extra or altered.
 //!
@@ -38,6 +39,8 @@ pub mod exit {
     pub const NETWORK: i32 = 4;
     /// Another run holds the state lock.
     pub const BUSY: i32 = 5;
+    /// A local file (state, lock, backup, metrics) could not be read or written.
+    pub const IO: i32 = 6;
 }
 
 /// Exit codes of the monitoring commands `ops health` and `ops gas` (the Nagios plugin
@@ -65,16 +68,33 @@ Exit codes:
      included in time; re-run to resolve the recorded pending tx)
   5  busy (another luckee run holds the state file lock, or another backup runs
      on the same backup directory)
+  6  local I/O failure (state file, lock, backup or metrics file could not be
+     read or written: permissions, full disk)
 backup verify: 1 when a file of the backup is missing, extra or altered.
 ops health, ops gas (Nagios plugin codes): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.";
 
 /// Every error of the `luckee` library. The variant decides the exit code.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// Bad command-line usage or configuration (exit 2). The message names the offending input.
+    /// Bad command-line usage, configuration, plan or key material (exit 2). The message names
+    /// the offending input; nothing was broadcast.
     #[error("{0}")]
-    Config(String),
-    /// `deploy verify` found `count` differences (exit 1); the details were already printed.
+    Usage(String),
+    /// A local file could not be read or written (exit 6): state file, lock, backup, metrics.
+    #[error("cannot {op} {}: {source}", path.display())]
+    Io {
+        /// What was attempted: `read`, `write`, `create`, `remove`, `lock`, `fsync`.
+        op: &'static str,
+        /// The file or directory.
+        path: std::path::PathBuf,
+        /// The operating system's error.
+        source: std::io::Error,
+    },
+    /// The key could not sign, or the signed tx could not be encoded (exit 2; nothing sent).
+    #[error("signing failed: {0}")]
+    Signing(String),
+    /// `deploy verify` or `plan` found `count` differences (exit 1); the details were already
+    /// printed.
     #[error(
         "verification failed: {count} difference(s) between chain, state file, plan and artifacts"
     )]
@@ -98,8 +118,18 @@ pub enum Error {
         /// The chain's log message.
         log: String,
     },
-    /// The chain refused something before inclusion: CheckTx rejection, failed simulation, an
-    /// account that does not exist, a recorded code that is gone (exit 3).
+    /// `/cosmos.tx.v1beta1.Service/Simulate` refused the tx (exit 3): it would fail on chain.
+    #[error("simulation failed ({codespace} code {code}): {log}")]
+    Simulation {
+        /// Codespace of the error (`sdk`, `wasm`, …).
+        codespace: String,
+        /// ABCI code.
+        code: u32,
+        /// The node's message (for a contract error: the contract's error text).
+        log: String,
+    },
+    /// The chain refused something before inclusion: CheckTx rejection, an account that does
+    /// not exist, a recorded code that is gone, a query the contract refused (exit 3).
     #[error("{0}")]
     Chain(String),
     /// The node could not be reached or did not answer in time, after retries (exit 4).
@@ -119,22 +149,54 @@ pub enum Error {
     },
 }
 
+/// SDK codespace `sdk`, code 32: account sequence mismatch.
+pub const CODE_WRONG_SEQUENCE: u32 = 32;
+/// SDK codespace `sdk`, code 19: the tx is already in the mempool cache.
+pub const CODE_TX_IN_MEMPOOL: u32 = 19;
+
+/// Whether an ABCI `(codespace, code, log)` means "account sequence mismatch" (the tx was
+/// signed with a sequence other than the one the node expects next).
+pub fn is_sequence_mismatch(codespace: &str, code: u32, log: &str) -> bool {
+    (codespace == "sdk" && code == CODE_WRONG_SEQUENCE) || log.contains("account sequence mismatch")
+}
+
+/// Whether an ABCI `(codespace, code)` or a CometBFT RPC error text means "this exact tx is
+/// already in the mempool" (an earlier broadcast of the same bytes got through).
+pub fn is_tx_in_mempool(codespace: &str, code: u32, rpc_error: &str) -> bool {
+    (codespace == "sdk" && code == CODE_TX_IN_MEMPOOL)
+        || rpc_error.contains("already exists in cache")
+}
+
 impl Error {
     /// The process exit code for this error (see the module docs).
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Config(_) => exit::USAGE,
+            Error::Usage(_) | Error::Signing(_) => exit::USAGE,
+            Error::Io { .. } => exit::IO,
             Error::Mismatch { .. } => exit::MISMATCH,
-            Error::TxFailed { .. } | Error::Chain(_) => exit::TX_FAILED,
+            Error::TxFailed { .. } | Error::Simulation { .. } | Error::Chain(_) => exit::TX_FAILED,
             Error::Network(_) => exit::NETWORK,
             Error::Busy(_) => exit::BUSY,
             Error::Check { code, .. } => *code,
         }
     }
 
-    /// A configuration error from anything printable.
-    pub fn config(msg: impl fmt::Display) -> Self {
-        Error::Config(msg.to_string())
+    /// A usage / configuration error from anything printable.
+    pub fn usage(msg: impl fmt::Display) -> Self {
+        Error::Usage(msg.to_string())
+    }
+
+    /// A local I/O failure: `op` (`read`, `write`, …) of `path`.
+    pub fn io(
+        op: &'static str,
+        path: impl Into<std::path::PathBuf>,
+        source: std::io::Error,
+    ) -> Self {
+        Error::Io {
+            op,
+            path: path.into(),
+            source,
+        }
     }
 
     /// A chain-side rejection from anything printable.
@@ -145,6 +207,12 @@ impl Error {
     /// A transient network failure from anything printable.
     pub fn network(msg: impl fmt::Display) -> Self {
         Error::Network(msg.to_string())
+    }
+
+    /// Whether this is a simulation that failed only because of the account sequence (the
+    /// mempool expects a later one): worth re-signing, not a real failure.
+    pub fn is_sequence_mismatch(&self) -> bool {
+        matches!(self, Error::Simulation { codespace, code, log } if is_sequence_mismatch(codespace, *code, log))
     }
 }
 
@@ -158,16 +226,39 @@ mod tests {
     #[test]
     fn exit_codes_are_distinct_per_category() {
         let codes = [
-            Error::config("x").exit_code(),
+            Error::usage("x").exit_code(),
             Error::Mismatch { count: 1 }.exit_code(),
             Error::chain("x").exit_code(),
             Error::network("x").exit_code(),
             Error::Busy("x".into()).exit_code(),
+            Error::io("read", "/x", std::io::Error::other("boom")).exit_code(),
         ];
-        assert_eq!(codes, [2, 1, 3, 4, 5]);
+        assert_eq!(codes, [2, 1, 3, 4, 5, 6]);
         let mut sorted = codes.to_vec();
         sorted.sort();
         sorted.dedup();
         assert_eq!(sorted.len(), codes.len());
+    }
+
+    #[test]
+    fn sequence_and_mempool_predicates() {
+        assert!(is_sequence_mismatch("sdk", 32, ""));
+        assert!(is_sequence_mismatch(
+            "",
+            0,
+            "account sequence mismatch, expected 7, got 6"
+        ));
+        assert!(!is_sequence_mismatch("sdk", 5, "insufficient funds"));
+        assert!(is_tx_in_mempool("sdk", 19, ""));
+        assert!(is_tx_in_mempool("", 0, "tx already exists in cache"));
+        assert!(!is_tx_in_mempool("sdk", 32, "nope"));
+        let sim = Error::Simulation {
+            codespace: "sdk".into(),
+            code: 32,
+            log: "x".into(),
+        };
+        assert!(sim.is_sequence_mismatch());
+        assert_eq!(sim.exit_code(), 3);
+        assert!(!Error::chain("account sequence mismatch").is_sequence_mismatch());
     }
 }

@@ -45,7 +45,7 @@ impl MnemonicSource {
         match self {
             MnemonicSource::Env => match std::env::var(MNEMONIC_ENV) {
                 Ok(v) => Ok(Zeroizing::new(v)),
-                Err(_) => Err(Error::config(format!(
+                Err(_) => Err(Error::usage(format!(
                     "no signing key: set {MNEMONIC_ENV} or pass --mnemonic-file PATH"
                 ))),
             },
@@ -53,10 +53,10 @@ impl MnemonicSource {
                 check_private_file(path)?;
                 let bytes =
                     Zeroizing::new(std::fs::read(path).map_err(|e| {
-                        Error::config(format!("cannot read {}: {e}", self.describe()))
+                        Error::usage(format!("cannot read {}: {e}", self.describe()))
                     })?);
                 let text = std::str::from_utf8(&bytes)
-                    .map_err(|_| Error::config(format!("{} is not UTF-8 text", self.describe())))?;
+                    .map_err(|_| Error::usage(format!("{} is not UTF-8 text", self.describe())))?;
                 Ok(Zeroizing::new(text.to_string()))
             }
         }
@@ -68,10 +68,10 @@ impl MnemonicSource {
 pub fn check_private_file(path: &Path) -> Result<()> {
     use std::os::unix::fs::PermissionsExt;
     let meta = std::fs::metadata(path)
-        .map_err(|e| Error::config(format!("cannot read mnemonic file {}: {e}", path.display())))?;
+        .map_err(|e| Error::usage(format!("cannot read mnemonic file {}: {e}", path.display())))?;
     let mode = meta.permissions().mode() & 0o777;
     if mode & 0o077 != 0 {
-        return Err(Error::config(format!(
+        return Err(Error::usage(format!(
             "mnemonic file {} has mode {mode:03o}, readable by group/others; run: chmod 600 {}",
             path.display(),
             path.display()
@@ -111,7 +111,7 @@ impl Signer {
     pub fn load(source: &MnemonicSource, prefix: &str, index: u32) -> Result<Signer> {
         let phrase = source.read()?;
         Self::from_phrase(&phrase, prefix, index)
-            .map_err(|e| Error::config(format!("{}: {e}", source.describe())))
+            .map_err(|e| Error::usage(format!("{}: {e}", source.describe())))
     }
 
     /// Derives from a phrase; the error never contains the words.

@@ -4,8 +4,11 @@
 //!
 //! * [`cli`] — flags and subcommands; [`config`] — networks and the deployment plan (TOML);
 //! * [`keys`] — the signing key from a mnemonic; [`state`] — the deployment state file;
-//! * [`artifacts`] — wasm files and `checksums.txt`; [`contracts`] — the three contracts;
+//! * [`artifacts`] — wasm files and `checksums.txt`;
 //! * [`chain`] — the only module that talks to the node (queries, signing, broadcasting);
+//! * [`contracts`] — the three contracts: names and typed clients over [`chain`];
+//! * [`reconcile`] — the plan against a snapshot of the chain: pure diff and messages;
+//! * [`fs`] — atomic writes and locks; [`clock`] — Unix time;
 //! * [`cmd`] — one module per subcommand; [`ui`] — output format and spinner;
 //! * [`metrics`] — Prometheus text-format metrics (`--metrics-file`);
 //! * [`error`] — typed errors and the documented exit codes.
@@ -15,12 +18,15 @@
 pub mod artifacts;
 pub mod chain;
 pub mod cli;
+pub mod clock;
 pub mod cmd;
 pub mod config;
 pub mod contracts;
 pub mod error;
+pub mod fs;
 pub mod keys;
 pub mod metrics;
+pub mod reconcile;
 pub mod state;
 pub mod ui;
 
@@ -30,13 +36,17 @@ pub use error::{Error, Result};
 ///
 /// Errors carry their exit code ([`Error::exit_code`]).
 pub async fn run(cli: cli::Cli) -> Result<()> {
-    let cwd = std::env::current_dir().map_err(|e| Error::config(format!("current dir: {e}")))?;
+    let cwd = std::env::current_dir().map_err(|e| Error::io("read", ".", e))?;
     match cli.command {
         cli::Command::Deploy { command } => {
             cmd::deploy::run(&cmd::Context::new(&cli.global, &cwd)?, command).await
         }
         cli::Command::Ops { args, command } => {
             cmd::ops::run(&cli.global, &cwd, args, command).await
+        }
+        cli::Command::Plan => cmd::plan::run_plan(&cmd::Context::new(&cli.global, &cwd)?).await,
+        cli::Command::Apply { prune } => {
+            cmd::plan::run_apply(&cmd::Context::new(&cli.global, &cwd)?, prune).await
         }
         cli::Command::Backup(args) => {
             cmd::backup::run(&cmd::Context::new(&cli.global, &cwd)?, args).await

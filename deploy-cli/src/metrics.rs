@@ -288,19 +288,20 @@ impl Metrics {
 
     /// Writes [`Metrics::render`] to `path` atomically, mode 0644 (see the module docs).
     ///
-    /// Errors: exit 2 if the directory does not exist or is not writable.
+    /// Errors: exit 2 if `path` names no file; exit 6 if the directory does not exist or is not
+    /// writable.
     pub fn write(&self, path: &Path) -> Result<()> {
         let dir = match path.parent() {
             Some(d) if !d.as_os_str().is_empty() => d,
             _ => Path::new("."),
         };
         if path.file_name().is_none() {
-            return Err(Error::config(format!(
+            return Err(Error::usage(format!(
                 "--metrics-file {}: not a file path",
                 path.display()
             )));
         }
-        crate::state::atomic_write_mode(dir, path, self.render().as_bytes(), Some(0o644))
+        crate::fs::atomic_write_mode(dir, path, self.render().as_bytes(), Some(0o644))
     }
 }
 
@@ -370,7 +371,7 @@ mod tests {
             m.write(&dir.path().join("missing/x.prom"))
                 .unwrap_err()
                 .exit_code(),
-            2
+            6
         );
     }
 

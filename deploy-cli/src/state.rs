@@ -13,14 +13,15 @@
 //!   byte-identical.
 
 use std::collections::BTreeMap;
-use std::fs::{File, OpenOptions};
-use std::io::Write;
+use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
 use crate::contracts::ContractKind;
 use crate::error::{Error, Result};
+pub use crate::fs::LockMode;
+use crate::fs::{atomic_write, chain_id_as_file_name, try_lock};
 
 /// Version of the state-file schema.
 pub const STATE_VERSION: u32 = 1;
@@ -191,15 +192,6 @@ impl DeploymentState {
     }
 }
 
-/// How a run holds the state lock.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LockMode {
-    /// Deploy runs: one at a time.
-    Exclusive,
-    /// Read-only runs (verify): any number, but not while a deploy runs.
-    Shared,
-}
-
 /// The open, locked state of one chain. Dropping it releases the lock.
 #[derive(Debug)]
 pub struct StateStore {
@@ -222,14 +214,8 @@ impl StateStore {
         chain_id: &str,
         mode: LockMode,
     ) -> Result<(StateStore, DeploymentState)> {
-        if chain_id.is_empty() || chain_id.contains(['/', '\\']) || chain_id.starts_with('.') {
-            return Err(Error::config(format!(
-                "chain-id '{chain_id}' cannot name a state file"
-            )));
-        }
-        std::fs::create_dir_all(dir).map_err(|e| {
-            Error::config(format!("cannot create state dir {}: {e}", dir.display()))
-        })?;
+        chain_id_as_file_name(chain_id)?;
+        std::fs::create_dir_all(dir).map_err(|e| Error::io("create", dir, e))?;
         let lock_path = dir.join(format!("{chain_id}.lock"));
         let lock = try_lock(&lock_path, mode)?
             .ok_or_else(|| Error::Busy(lock_path.display().to_string()))?;
@@ -274,9 +260,7 @@ impl StateStore {
         if !self.existed && *state == DeploymentState::new(&self.chain_id) {
             if self.on_disk.take().is_some() {
                 for p in [&self.json_path, &self.env_path] {
-                    std::fs::remove_file(p).map_err(|e| {
-                        Error::config(format!("cannot remove {}: {e}", p.display()))
-                    })?;
+                    std::fs::remove_file(p).map_err(|e| Error::io("remove", p, e))?;
                 }
             }
             return Ok(());
@@ -288,30 +272,13 @@ impl StateStore {
     }
 }
 
-/// Opens (creating it if needed) the lock file `path` and tries to take an OS lock on it
-/// without waiting: the open file holds the lock until dropped; `Ok(None)` if another process
-/// holds a conflicting lock. Errors: exit 2 if the file cannot be opened or locked.
-pub fn try_lock(path: &Path, mode: LockMode) -> Result<Option<File>> {
-    let lock = OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(path)
-        .map_err(|e| Error::config(format!("cannot open lock {}: {e}", path.display())))?;
-    let locked = match mode {
-        LockMode::Exclusive => fs4::fs_std::FileExt::try_lock_exclusive(&lock),
-        LockMode::Shared => fs4::fs_std::FileExt::try_lock_shared(&lock),
-    }
-    .map_err(|e| Error::config(format!("cannot lock {}: {e}", path.display())))?;
-    Ok(locked.then_some(lock))
-}
-
 /// Reads the state of `chain_id` in `dir` without taking the lock (`None` if there is none
 /// yet). Safe while another run writes it, since every write is an atomic rename; for
 /// read-only commands that must not wait for (or be refused by) a running deploy, such as
 /// `ops pause` and `backup`.
 ///
-/// Errors: exit 2 if the file is unreadable, not state JSON, or for another chain-id / schema.
+/// Errors: exit 6 if the file is unreadable; exit 2 if it is not state JSON, or for another
+/// chain-id / schema.
 pub fn read_snapshot(dir: &Path, chain_id: &str) -> Result<Option<DeploymentState>> {
     Ok(read_state_file(&dir.join(format!("{chain_id}.json")), chain_id)?.map(|(_, state)| state))
 }
@@ -321,64 +288,29 @@ fn read_state_file(json_path: &Path, chain_id: &str) -> Result<Option<(Vec<u8>, 
     let bytes = match std::fs::read(json_path) {
         Ok(bytes) => bytes,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => {
-            return Err(Error::config(format!(
-                "cannot read state file {}: {e}",
-                json_path.display()
-            )))
-        }
+        Err(e) => return Err(Error::io("read", json_path, e)),
     };
     let state: DeploymentState = serde_json::from_slice(&bytes).map_err(|e| {
-        Error::config(format!(
+        Error::usage(format!(
             "state file {} is corrupt ({e}); repair it or move it away (nothing was changed)",
             json_path.display()
         ))
     })?;
     if state.version != STATE_VERSION {
-        return Err(Error::config(format!(
+        return Err(Error::usage(format!(
             "state file {} has version {}, this luckee reads version {STATE_VERSION}",
             json_path.display(),
             state.version
         )));
     }
     if state.chain_id != chain_id {
-        return Err(Error::config(format!(
+        return Err(Error::usage(format!(
             "state file {} is for chain-id '{}', not '{chain_id}'",
             json_path.display(),
             state.chain_id
         )));
     }
     Ok(Some((bytes, state)))
-}
-
-/// Writes `bytes` to `path` atomically: temp file in `dir`, fsync, rename, fsync `dir`.
-pub fn atomic_write(dir: &Path, path: &Path, bytes: &[u8]) -> Result<()> {
-    atomic_write_mode(dir, path, bytes, None)
-}
-
-/// [`atomic_write`] giving the new file the Unix permission bits `mode` (e.g. `0o644` for a
-/// file another user must read) instead of the temp file's private `0600`.
-pub fn atomic_write_mode(dir: &Path, path: &Path, bytes: &[u8], mode: Option<u32>) -> Result<()> {
-    let fail = |e: std::io::Error| Error::config(format!("cannot write {}: {e}", path.display()));
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".luckee-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(fail)?;
-    #[cfg(unix)]
-    if let Some(mode) = mode {
-        use std::os::unix::fs::PermissionsExt;
-        tmp.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(mode))
-            .map_err(fail)?;
-    }
-    #[cfg(not(unix))]
-    let _ = mode;
-    tmp.write_all(bytes).map_err(fail)?;
-    tmp.as_file().sync_all().map_err(fail)?;
-    tmp.persist(path).map_err(|e| fail(e.error))?;
-    File::open(dir).and_then(|d| d.sync_all()).map_err(fail)?;
-    Ok(())
 }
 
 #[cfg(test)]

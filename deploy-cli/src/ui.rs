@@ -3,7 +3,11 @@
 use std::io::IsTerminal;
 use std::time::Duration;
 
+use std::sync::{Arc, Mutex};
+
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::chain::Progress;
 
 /// `--output`: human text (tables) or one JSON document on stdout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -50,6 +54,31 @@ impl Ui {
         };
         bar.set_message(msg.into());
         Spinner(bar)
+    }
+
+    /// A [`Progress`] for the chain client that shows each wait as a spinner.
+    pub fn progress(&self) -> Arc<dyn Progress> {
+        Arc::new(SpinnerProgress {
+            ui: *self,
+            current: Mutex::new(None),
+        })
+    }
+}
+
+/// Shows the chain client's waits ([`Progress`]) as one spinner at a time.
+struct SpinnerProgress {
+    ui: Ui,
+    current: Mutex<Option<Spinner>>,
+}
+
+impl Progress for SpinnerProgress {
+    fn waiting(&self, what: Option<&str>) {
+        let mut current = self.current.lock().unwrap_or_else(|e| e.into_inner());
+        match (what, current.as_ref()) {
+            (Some(msg), Some(s)) => s.set_message(msg),
+            (Some(msg), None) => *current = Some(self.ui.spinner(msg)),
+            (None, _) => *current = None,
+        }
     }
 }
 

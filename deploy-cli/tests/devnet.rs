@@ -76,7 +76,7 @@ fn admin_account_is_funded_in_ustake() {
         "wasm17vw276zeus4zkac5vq9l6m43k6chafz5k9rr7z"
     );
     let balance = d
-        .block_on(d.client().balance(admin.address.as_ref(), "ustake"))
+        .block_on(d.client().balance(admin.address.as_ref(), "ustake", None))
         .expect("bank balance of admin");
     // Funded at genesis; the demo or other tests may have spent some of it on fees.
     assert!(
@@ -92,7 +92,7 @@ fn fund_gives_a_fresh_account_exactly_the_amount() {
     let addr = fresh.address.to_string();
     let client = d.client();
     assert_eq!(
-        d.block_on(client.balance(&addr, "ustake")).unwrap(),
+        d.block_on(client.balance(&addr, "ustake", None)).unwrap(),
         0,
         "a random account starts empty"
     );
@@ -103,7 +103,10 @@ fn fund_gives_a_fresh_account_exactly_the_amount() {
 
     fund(&addr, 12_345);
 
-    assert_eq!(d.block_on(client.balance(&addr, "ustake")).unwrap(), 12_345);
+    assert_eq!(
+        d.block_on(client.balance(&addr, "ustake", None)).unwrap(),
+        12_345
+    );
     assert!(
         d.block_on(client.account(&addr)).unwrap().is_some(),
         "funding creates the account"

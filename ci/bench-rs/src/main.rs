@@ -20,11 +20,12 @@ use std::time::Instant;
 use clap::{Parser, Subcommand};
 use cosmrs::AccountId;
 use cosmwasm_std::Uint128;
-use luckee::chain::ops::execute_msg;
 use luckee::chain::{ChainClient, RetryPolicy, TxOutcome, TxRequest};
 use luckee::config::Network;
+use luckee::contracts::execute_msg;
+use luckee::contracts::incentive::Incentive;
+use luckee::contracts::registry::Registry;
 use luckee::keys::Signer;
-use luckee::ui::Ui;
 use luckee_types::incentive::{DistributeItem, ExecuteMsg, QueryMsg, RewardRule};
 use luckee_types::registry;
 use serde_json::{json, Value};
@@ -152,7 +153,7 @@ async fn connect(cli: &Cli) -> Res<ChainClient> {
     let mut net = Network::local();
     net.rpc = vec![cli.node.clone()];
     net.chain_id = cli.chain_id.clone();
-    Ok(ChainClient::connect(net, RetryPolicy::default(), Ui::quiet()).await?)
+    Ok(ChainClient::connect(net, RetryPolicy::default()).await?)
 }
 
 async fn send(client: &ChainClient, who: &Signer, msgs: Vec<cosmrs::Any>) -> Res<TxOutcome> {
@@ -191,7 +192,9 @@ async fn gas(
     let reporter = signer(&cli.accounts, "reporter")?;
     let user = signer(&cli.accounts, "user1")?;
     let user_addr = user.address.to_string();
-    let exec = |who: &Signer, msg: &ExecuteMsg| execute_msg(who.address.as_ref(), incentive, msg);
+    let exec = |who: &Signer, msg: &ExecuteMsg| {
+        execute_msg::<Incentive>(who.address.as_ref(), incentive, msg)
+    };
     let print = |v: Value| println!("{v}");
     for run in 0..runs {
         // The floor under every budget: a tx without a contract (1ustake bank send).
@@ -302,7 +305,7 @@ async fn seed_registry(
                 let msg = registry::ExecuteMsg::RegisterBatch {
                     addresses: c.to_vec(),
                 };
-                execute_msg(admin.address.as_ref(), registry_addr, &msg)
+                execute_msg::<Registry>(admin.address.as_ref(), registry_addr, &msg)
             })
             .collect::<luckee::Result<Vec<_>>>()?;
         let tx = send(&client, &admin, msgs).await?;

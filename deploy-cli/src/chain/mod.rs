@@ -19,6 +19,7 @@ pub mod tx;
 
 use std::future::Future;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use cosmrs::rpc::client::CompatMode;
@@ -27,7 +28,6 @@ use cosmrs::rpc::{Client, HttpClient, HttpClientUrl};
 
 use crate::config::Network;
 use crate::error::{Error, Result};
-use crate::ui::Ui;
 
 pub use ops::Probe;
 pub use query::{CodeInfo, ContractInfo, NodeStatus};
@@ -93,13 +93,28 @@ pub(crate) fn classify(e: &cosmrs::rpc::Error) -> Fault {
     }
 }
 
+/// Where the chain client reports long waits (e.g. for a tx to be included), so that a
+/// front end can show a spinner. The chain module knows nothing about terminals.
+pub trait Progress: Send + Sync {
+    /// `Some(what)`: a wait starts (or its description changes); `None`: it is over.
+    fn waiting(&self, what: Option<&str>);
+}
+
+/// A [`Progress`] that shows nothing (tests, JSON output, libraries).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoProgress;
+
+impl Progress for NoProgress {
+    fn waiting(&self, _what: Option<&str>) {}
+}
+
 /// A connection to one chain through one or more RPC endpoints.
 pub struct ChainClient {
     net: Network,
     endpoints: Vec<(String, HttpClient)>,
     current: AtomicUsize,
     retry: RetryPolicy,
-    ui: Ui,
+    progress: Arc<dyn Progress>,
 }
 
 impl std::fmt::Debug for ChainClient {
@@ -115,19 +130,19 @@ impl ChainClient {
     /// Builds the client for `net` without contacting the node.
     ///
     /// Errors: exit 2 if an endpoint URL is invalid.
-    pub fn new(net: Network, retry: RetryPolicy, ui: Ui) -> Result<ChainClient> {
+    pub fn new(net: Network, retry: RetryPolicy) -> Result<ChainClient> {
         let endpoints = net
             .rpc
             .iter()
             .map(|url| {
                 let parsed: HttpClientUrl = url
                     .parse()
-                    .map_err(|e| Error::config(format!("RPC endpoint '{url}': {e}")))?;
+                    .map_err(|e| Error::usage(format!("RPC endpoint '{url}': {e}")))?;
                 let client = HttpClient::builder(parsed)
                     .compat_mode(CompatMode::V0_38)
                     .timeout(retry.request_timeout)
                     .build()
-                    .map_err(|e| Error::config(format!("RPC endpoint '{url}': {e}")))?;
+                    .map_err(|e| Error::usage(format!("RPC endpoint '{url}': {e}")))?;
                 Ok((url.clone(), client))
             })
             .collect::<Result<Vec<_>>>()?;
@@ -136,7 +151,7 @@ impl ChainClient {
             endpoints,
             current: AtomicUsize::new(0),
             retry,
-            ui,
+            progress: Arc::new(NoProgress),
         })
     }
 
@@ -144,11 +159,11 @@ impl ChainClient {
     /// is the configured one.
     ///
     /// Errors: exit 4 if no endpoint answers; exit 2 on a chain-id mismatch.
-    pub async fn connect(net: Network, retry: RetryPolicy, ui: Ui) -> Result<ChainClient> {
-        let client = ChainClient::new(net, retry, ui)?;
+    pub async fn connect(net: Network, retry: RetryPolicy) -> Result<ChainClient> {
+        let client = ChainClient::new(net, retry)?;
         let status = client.status().await?;
         if status.chain_id != client.net.chain_id {
-            return Err(Error::config(format!(
+            return Err(Error::usage(format!(
                 "node {} reports chain-id '{}', but network '{}' expects '{}' (check --network / --chain-id / --node)",
                 client.endpoint(),
                 status.chain_id,
@@ -169,9 +184,15 @@ impl ChainClient {
         &self.net
     }
 
-    /// The UI settings (spinners).
-    pub fn ui(&self) -> Ui {
-        self.ui
+    /// Reports long waits to `progress` from now on (default: [`NoProgress`]).
+    pub fn with_progress(mut self, progress: Arc<dyn Progress>) -> ChainClient {
+        self.progress = progress;
+        self
+    }
+
+    /// Reports the start (`Some`) or end (`None`) of a long wait.
+    pub(crate) fn progress(&self, what: Option<&str>) {
+        self.progress.waiting(what);
     }
 
     /// URL of the endpoint currently in use.
@@ -283,9 +304,7 @@ mod tests {
             base_delay: Duration::from_millis(1),
             ..Default::default()
         };
-        let e = ChainClient::connect(net, retry, Ui::quiet())
-            .await
-            .unwrap_err();
+        let e = ChainClient::connect(net, retry).await.unwrap_err();
         assert_eq!(e.exit_code(), 4, "{e}");
         assert!(e.to_string().contains("127.0.0.1:"), "{e}");
     }

@@ -1,22 +1,20 @@
 //! Queries and message builders of `luckee ops` and `luckee backup`: a timed `/status` probe,
 //! block time and age, every page of a paginated smart query and every page of the raw
-//! contract state at one fixed height, and `MsgExecuteContract` from a typed message.
+//! contract state at one fixed height.
 //!
 //! Consistency: [`ChainClient::for_each_state_page`] and [`ChainClient::smart_query_all`]
 //! take a `height`; every page is answered from the state committed at that block, so a backup
 //! reading many pages sees one snapshot even while blocks keep coming.
 
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::Instant;
 
 use cosmrs::proto::cosmos::base::query::v1beta1::PageRequest;
 use cosmrs::proto::cosmwasm::wasm::v1 as wasm;
 use cosmrs::proto::traits::Message;
-use cosmrs::Any;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use super::query::NodeStatus;
-use super::tx::to_any;
 use super::ChainClient;
 use crate::error::{Error, Result};
 
@@ -31,32 +29,6 @@ pub struct Probe {
     pub block_age_seconds: f64,
 }
 
-/// Seconds since the Unix epoch, with sub-second precision (local clock).
-pub fn unix_now() -> f64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs_f64())
-        .unwrap_or_default()
-}
-
-/// RFC 3339 UTC text (`2024-01-31T12:00:00Z`) of a Unix time in seconds.
-pub fn rfc3339(unix_seconds: i64) -> String {
-    let t = UNIX_EPOCH + Duration::from_secs(u64::try_from(unix_seconds).unwrap_or_default());
-    humantime::format_rfc3339_seconds(t).to_string()
-}
-
-/// `MsgExecuteContract` of `msg` (a typed message from `luckee-types`, serialized to JSON)
-/// sent by `sender` to `contract`, no funds, packed as an `Any` for a [`super::TxRequest`].
-pub fn execute_msg(sender: &str, contract: &str, msg: &impl Serialize) -> Result<Any> {
-    let json = serde_json::to_vec(msg).map_err(|e| Error::config(format!("execute JSON: {e}")))?;
-    Ok(to_any(&wasm::MsgExecuteContract {
-        sender: sender.into(),
-        contract: contract.into(),
-        msg: json,
-        funds: vec![],
-    }))
-}
-
 impl ChainClient {
     /// Times one `/status` call ([`ChainClient::status`], with the client's retry policy).
     ///
@@ -65,7 +37,7 @@ impl ChainClient {
         let start = Instant::now();
         let status = self.status().await?;
         let latency_seconds = start.elapsed().as_secs_f64();
-        let block_age_seconds = unix_now() - status.latest_block_time as f64;
+        let block_age_seconds = crate::clock::unix_now() - status.latest_block_time as f64;
         Ok(Probe {
             status,
             latency_seconds,
@@ -189,33 +161,5 @@ impl ChainClient {
                 None => return Ok(total),
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn rfc3339_is_utc_seconds() {
-        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
-        assert_eq!(rfc3339(1_706_702_400), "2024-01-31T12:00:00Z");
-    }
-
-    #[test]
-    fn execute_msg_packs_typed_json() {
-        let any = execute_msg(
-            "wasm1s",
-            "wasm1c",
-            &luckee_types::incentive::ExecuteMsg::EmergencyPause { paused: true },
-        )
-        .unwrap();
-        assert_eq!(any.type_url, "/cosmwasm.wasm.v1.MsgExecuteContract");
-        let m = wasm::MsgExecuteContract::decode(any.value.as_slice()).unwrap();
-        assert_eq!(m.msg, br#"{"emergency_pause":{"paused":true}}"#);
-        assert_eq!(
-            (m.sender.as_str(), m.contract.as_str()),
-            ("wasm1s", "wasm1c")
-        );
     }
 }

@@ -116,15 +116,6 @@ pub struct QueryCodeInfoResponse {
     pub instantiate_permission: Option<wasm::AccessConfig>,
 }
 
-/// One page of raw contract state.
-#[derive(Debug, Clone, Default)]
-pub struct StatePage {
-    /// (key, value) pairs in key order.
-    pub entries: Vec<(Vec<u8>, Vec<u8>)>,
-    /// Key of the next page; `None` on the last page.
-    pub next_key: Option<Vec<u8>>,
-}
-
 /// The raw answer of an `abci_query`.
 #[derive(Debug, Clone)]
 pub struct AbciAnswer {
@@ -167,7 +158,7 @@ impl ChainClient {
         let h = height
             .map(|h| {
                 cosmrs::tendermint::block::Height::try_from(h)
-                    .map_err(|e| Error::config(format!("height {h}: {e}")))
+                    .map_err(|e| Error::usage(format!("height {h}: {e}")))
             })
             .transpose()?;
         let r = self
@@ -236,14 +227,15 @@ impl ChainClient {
         }))
     }
 
-    /// Balance of `address` in `denom`, base units.
-    pub async fn balance(&self, address: &str, denom: &str) -> Result<u128> {
+    /// Balance of `address` in `denom` at `height` (`None` = latest), base units
+    /// (`/cosmos.bank.v1beta1.Query/Balance`).
+    pub async fn balance(&self, address: &str, denom: &str, height: Option<u64>) -> Result<u128> {
         let req = QueryBalanceRequest {
             address: address.into(),
             denom: denom.into(),
         };
         let resp: Option<QueryBalanceResponse> = self
-            .grpc_query("/cosmos.bank.v1beta1.Query/Balance", &req, None)
+            .grpc_query("/cosmos.bank.v1beta1.Query/Balance", &req, height)
             .await?;
         let amount = resp
             .and_then(|r| r.balance)
@@ -266,7 +258,7 @@ impl ChainClient {
         height: Option<u64>,
     ) -> Result<T> {
         let query_data =
-            serde_json::to_vec(msg).map_err(|e| Error::config(format!("query JSON: {e}")))?;
+            serde_json::to_vec(msg).map_err(|e| Error::usage(format!("query JSON: {e}")))?;
         let req = wasm::QuerySmartContractStateRequest {
             address: contract.into(),
             query_data,
@@ -302,14 +294,19 @@ impl ChainClient {
         Ok(resp.map(|r| r.data).filter(|d| !d.is_empty()))
     }
 
-    /// The cw2 `contract_info` item: `(contract name, version)`, if the contract sets one.
-    pub async fn cw2_version(&self, contract: &str) -> Result<Option<(String, String)>> {
+    /// The cw2 `contract_info` item at `height` (`None` = latest): `(contract name, version)`,
+    /// if the contract sets one (raw query of the key `contract_info`).
+    pub async fn cw2_version_at(
+        &self,
+        contract: &str,
+        height: Option<u64>,
+    ) -> Result<Option<(String, String)>> {
         #[derive(serde::Deserialize)]
         struct Cw2 {
             contract: String,
             version: String,
         }
-        let Some(raw) = self.raw_query(contract, b"contract_info", None).await? else {
+        let Some(raw) = self.raw_query(contract, b"contract_info", height).await? else {
             return Ok(None);
         };
         let v: Cw2 = serde_json::from_slice(&raw).map_err(|e| {
@@ -318,37 +315,6 @@ impl ChainClient {
             ))
         })?;
         Ok(Some((v.contract, v.version)))
-    }
-
-    /// One page of all raw state (`/cosmwasm.wasm.v1.Query/AllContractState`), starting at
-    /// `key` (`None` = first page), at most `limit` entries, at `height`.
-    pub async fn all_contract_state_page(
-        &self,
-        contract: &str,
-        key: Option<Vec<u8>>,
-        limit: u64,
-        height: Option<u64>,
-    ) -> Result<StatePage> {
-        let req = wasm::QueryAllContractStateRequest {
-            address: contract.into(),
-            pagination: Some(PageRequest {
-                key: key.unwrap_or_default(),
-                limit,
-                ..Default::default()
-            }),
-        };
-        let resp: Option<wasm::QueryAllContractStateResponse> = self
-            .grpc_query("/cosmwasm.wasm.v1.Query/AllContractState", &req, height)
-            .await?;
-        let resp = resp.ok_or_else(|| Error::chain(format!("no contract at {contract}")))?;
-        let next_key = resp
-            .pagination
-            .map(|p| p.next_key)
-            .filter(|k| !k.is_empty());
-        Ok(StatePage {
-            entries: resp.models.into_iter().map(|m| (m.key, m.value)).collect(),
-            next_key,
-        })
     }
 
     /// Every contract instantiated by `creator` (`/cosmwasm.wasm.v1.Query/ContractsByCreator`),

@@ -26,7 +26,7 @@ use sha2::{Digest, Sha256};
 
 use super::query::AccountInfo;
 use super::ChainClient;
-use crate::error::{Error, Result};
+use crate::error::{is_sequence_mismatch, is_tx_in_mempool, Error, Result};
 use crate::keys::Signer;
 
 /// Test-only hook: when this environment variable lists (comma-separated) one of a tx's
@@ -44,13 +44,6 @@ pub const ABORT_BEFORE_BROADCAST_ENV: &str = "LUCKEE_TEST_ABORT_BEFORE_BROADCAST
 const SEQUENCE_RETRIES: u32 = 4;
 /// Poll interval while waiting for a tx to be included.
 const POLL_INTERVAL: Duration = Duration::from_millis(250);
-
-/// SDK codespace `sdk`, code 32: account sequence mismatch.
-const CODE_WRONG_SEQUENCE: u32 = 32;
-/// What the SDK says when a tx's sequence is not the account's next one.
-const SEQUENCE_MISMATCH: &str = "account sequence mismatch";
-/// SDK codespace `sdk`, code 19: tx already in the mempool cache.
-const CODE_TX_IN_MEMPOOL: u32 = 19;
 
 /// What to send: messages (executed in order, atomically), a memo, and tags naming what the
 /// tx does (`upload`, `instantiate`, `minter`, `setup`, …) for logs and the test hook.
@@ -203,7 +196,7 @@ impl ChainClient {
             .gas_price
             .denom
             .parse()
-            .map_err(|e| Error::config(format!("fee denom: {e}")))?;
+            .map_err(|e| Error::usage(format!("fee denom: {e}")))?;
         let auth_info =
             SignerInfo::single_direct(Some(signer.public_key), acct.sequence).auth_info(
                 Fee::from_amount_and_gas(Coin { denom, amount: fee }, gas_limit),
@@ -211,15 +204,15 @@ impl ChainClient {
         let chain_id = net
             .chain_id
             .parse()
-            .map_err(|e| Error::config(format!("chain-id: {e}")))?;
+            .map_err(|e| Error::usage(format!("chain-id: {e}")))?;
         let doc = SignDoc::new(&body, &auth_info, &chain_id, acct.account_number)
-            .map_err(|e| Error::config(format!("sign doc: {e}")))?;
+            .map_err(|e| Error::Signing(format!("sign doc: {e}")))?;
         let raw = doc
             .sign(signer.key())
-            .map_err(|e| Error::config(format!("signing failed: {e}")))?;
+            .map_err(|e| Error::Signing(e.to_string()))?;
         let bytes = raw
             .to_bytes()
-            .map_err(|e| Error::config(format!("encoding tx: {e}")))?;
+            .map_err(|e| Error::Signing(format!("encoding tx: {e}")))?;
         Ok(SignedTx {
             hash: tx_hash(&bytes),
             bytes,
@@ -266,19 +259,20 @@ impl ChainClient {
             )
             .await?;
         if a.code != 0 {
-            return Err(Error::chain(format!(
-                "simulation failed ({} code {}): {}",
-                a.codespace, a.code, a.log
-            )));
+            return Err(Error::Simulation {
+                codespace: a.codespace,
+                code: a.code,
+                log: a.log,
+            });
         }
         let resp = SimulateResponse::decode(a.value.as_slice())
             .map_err(|e| Error::chain(format!("simulate response: {e}")))?;
         let gas_used = resp.gas_info.map(|g| g.gas_used).unwrap_or_default();
         let gas_limit = Uint128::from(gas_used)
             .checked_mul_ceil(self.network().gas_adjustment)
-            .map_err(|e| Error::config(format!("gas limit overflow: {e}")))?;
-        let gas_limit = u64::try_from(gas_limit.u128())
-            .map_err(|e| Error::config(format!("gas limit: {e}")))?;
+            .map_err(|e| Error::usage(format!("gas limit overflow: {e}")))?;
+        let gas_limit =
+            u64::try_from(gas_limit.u128()).map_err(|e| Error::usage(format!("gas limit: {e}")))?;
         let fee = self.network().gas_price.fee_for(gas_limit)?;
         Ok(GasEstimate {
             gas_used,
@@ -305,7 +299,7 @@ impl ChainClient {
         before_broadcast: &mut dyn FnMut(&SignedTx) -> Result<()>,
     ) -> Result<TxOutcome> {
         if req.msgs.is_empty() {
-            return Err(Error::config("internal: empty tx"));
+            return Err(Error::usage("internal: empty tx"));
         }
         let mut sent: Vec<String> = Vec::new();
         let mut expected_sequence = None;
@@ -327,12 +321,12 @@ impl ChainClient {
             };
             let est = match self.estimate(signer, acct, req).await {
                 Ok(est) => est,
-                Err(Error::Chain(log)) if log.contains(SEQUENCE_MISMATCH) => {
+                Err(e) if e.is_sequence_mismatch() => {
                     tracing::warn!(
                         attempt = attempt + 1,
-                        "sequence mismatch in simulation, retrying: {log}"
+                        "sequence mismatch in simulation, retrying: {e}"
                     );
-                    expected_sequence = expected_sequence_in(&log);
+                    expected_sequence = expected_sequence_in(&e.to_string());
                     tokio::time::sleep(POLL_INTERVAL * (attempt + 1)).await;
                     continue;
                 }
@@ -377,11 +371,7 @@ impl ChainClient {
                         Ok(r) => Ok(Some(r)),
                         // CometBFT: the same tx bytes are already in the mempool (an earlier
                         // attempt got through): that is an accepted broadcast.
-                        Err(e)
-                            if super::short_rpc_error(&e).contains("already exists in cache") =>
-                        {
-                            Ok(None)
-                        }
+                        Err(e) if is_tx_in_mempool("", 0, &super::short_rpc_error(&e)) => Ok(None),
                         Err(e) => Err(e),
                     }
                 }
@@ -392,8 +382,9 @@ impl ChainClient {
         };
         let code = r.code.value();
         match (r.codespace.as_str(), code) {
-            (_, 0) | ("sdk", CODE_TX_IN_MEMPOOL) => Ok(Broadcast::Accepted),
-            ("sdk", CODE_WRONG_SEQUENCE) => Ok(Broadcast::WrongSequence(r.log)),
+            (_, 0) => Ok(Broadcast::Accepted),
+            (cs, c) if is_tx_in_mempool(cs, c, "") => Ok(Broadcast::Accepted),
+            (cs, c) if is_sequence_mismatch(cs, c, &r.log) => Ok(Broadcast::WrongSequence(r.log)),
             _ => Err(Error::chain(format!(
                 "tx {} rejected by CheckTx ({} code {code}): {}",
                 signed.hash, r.codespace, r.log
@@ -405,7 +396,7 @@ impl ChainClient {
     pub async fn find_tx(&self, hash: &str) -> Result<Option<TxOutcome>> {
         let h: cosmrs::tendermint::Hash = hash
             .parse()
-            .map_err(|e| Error::config(format!("tx hash '{hash}': {e}")))?;
+            .map_err(|e| Error::usage(format!("tx hash '{hash}': {e}")))?;
         let res = self
             .rpc("tx", |c| async move {
                 match c.tx(h, false).await {
@@ -451,17 +442,19 @@ impl ChainClient {
 
     /// Polls `/tx` for `hash` for at most `within` (at least once); `None` if still unknown.
     pub async fn poll_tx(&self, hash: &str, within: Duration) -> Result<Option<TxOutcome>> {
-        let spinner = self
-            .ui()
-            .spinner(format!("waiting for tx {hash} to be included"));
+        self.progress(Some(&format!("waiting for tx {hash} to be included")));
         let start = Instant::now();
         loop {
-            if let Some(found) = self.find_tx(hash).await? {
-                drop(spinner);
+            let found = self.find_tx(hash).await;
+            if !matches!(found, Ok(None)) {
+                self.progress(None);
+            }
+            if let Some(found) = found? {
                 tracing::info!(%hash, height = found.height, code = found.code, gas_used = found.gas_used, "tx included");
                 return Ok(Some(found));
             }
             if start.elapsed() >= within {
+                self.progress(None);
                 return Ok(None);
             }
             tokio::time::sleep(POLL_INTERVAL).await;

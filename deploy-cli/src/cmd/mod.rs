@@ -3,6 +3,7 @@
 pub mod backup;
 pub mod deploy;
 pub mod ops;
+pub mod plan;
 
 use std::path::{Path, PathBuf};
 
@@ -74,7 +75,9 @@ impl Context {
 
     /// Connects to the node and checks its chain-id (exit 4 unreachable, exit 2 mismatch).
     pub async fn connect(&self) -> Result<ChainClient> {
-        ChainClient::connect(self.net.clone(), self.retry, self.ui).await
+        Ok(ChainClient::connect(self.net.clone(), self.retry)
+            .await?
+            .with_progress(self.ui.progress()))
     }
 
     /// The artifacts directory.

@@ -13,11 +13,12 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-use luckee::chain::ops::execute_msg;
 use luckee::chain::{TxOutcome, TxRequest};
+use luckee::contracts::incentive::Incentive;
+use luckee::contracts::registry::Registry;
+use luckee::contracts::{execute_msg, ContractApi};
 use luckee::keys::Signer;
 use luckee_types::{incentive, registry};
-use serde::Serialize;
 
 use crate::support::{devnet, fund, random_mnemonic, Workdir};
 
@@ -94,17 +95,17 @@ impl Stack {
     }
 
     /// Sends `msgs` (typed execute messages to `contract`) in one tx signed by `who`.
-    pub fn execute_all<M: Serialize>(
+    pub fn execute_all<C: ContractApi>(
         &self,
         who: &Signer,
         contract: &str,
-        msgs: &[M],
+        msgs: &[C::ExecuteMsg],
     ) -> luckee::Result<TxOutcome> {
         let d = devnet();
         let client = d.client();
         let msgs = msgs
             .iter()
-            .map(|m| execute_msg(who.address.as_ref(), contract, m))
+            .map(|m| execute_msg::<C>(who.address.as_ref(), contract, m))
             .collect::<luckee::Result<Vec<_>>>()?;
         let req = TxRequest {
             msgs,
@@ -121,7 +122,7 @@ impl Stack {
             rule_id: RULE.into(),
             activity_id: activity_id.into(),
         };
-        self.execute_all(&self.reporter.signer, &self.incentive, &[msg])
+        self.execute_all::<Incentive>(&self.reporter.signer, &self.incentive, &[msg])
     }
 
     /// `get_config` of the incentive.
@@ -165,7 +166,7 @@ impl Stack {
             })
             .collect();
         for tx in msgs.chunks(per_tx) {
-            self.execute_all(&self.deployer, &self.registry, tx)
+            self.execute_all::<Registry>(&self.deployer, &self.registry, tx)
                 .expect("register_batch");
         }
         start.elapsed()

@@ -23,7 +23,6 @@ use luckee::chain::tx::to_any;
 use luckee::chain::{ChainClient, RetryPolicy, TxRequest};
 use luckee::config::Network;
 use luckee::keys::Signer;
-use luckee::ui::Ui;
 use rand::RngCore;
 use serde_json::Value;
 
@@ -55,12 +54,8 @@ impl Devnet {
     /// A connected chain client.
     pub fn client(&self) -> ChainClient {
         let node = self.node.clone();
-        self.block_on(ChainClient::connect(
-            self.network(),
-            RetryPolicy::default(),
-            Ui::quiet(),
-        ))
-        .unwrap_or_else(|e| panic!("devnet not reachable at {node}: run ci/devnet up ({e})"))
+        self.block_on(ChainClient::connect(self.network(), RetryPolicy::default()))
+            .unwrap_or_else(|e| panic!("devnet not reachable at {node}: run ci/devnet up ({e})"))
     }
 
     /// Latest block height.
@@ -91,7 +86,7 @@ pub fn devnet() -> &'static Devnet {
             attempts: 2,
             ..Default::default()
         };
-        if let Err(e) = d.block_on(ChainClient::connect(net, retry, Ui::quiet())) {
+        if let Err(e) = d.block_on(ChainClient::connect(net, retry)) {
             panic!(
                 "devnet not reachable at {} (chain-id {}): run ci/devnet up — {e}",
                 d.node, d.chain_id

@@ -95,10 +95,9 @@ impl Manifest {
     /// Reads `dir/manifest.json`.
     pub fn read(dir: &Path) -> Result<Manifest> {
         let path = dir.join(MANIFEST);
-        let bytes = std::fs::read(&path)
-            .map_err(|e| Error::config(format!("cannot read {}: {e}", path.display())))?;
+        let bytes = std::fs::read(&path).map_err(|e| Error::io("read", &path, e))?;
         serde_json::from_slice(&bytes).map_err(|e| {
-            Error::config(format!(
+            Error::usage(format!(
                 "{} is not a luckee backup manifest: {e}",
                 path.display()
             ))
@@ -124,6 +123,7 @@ pub struct StateLine {
 /// [`HashedFile::finish`].
 pub struct HashedFile {
     name: String,
+    path: PathBuf,
     out: BufWriter<File>,
     hasher: Sha256,
     size: u64,
@@ -137,9 +137,10 @@ impl HashedFile {
             .write(true)
             .create_new(true)
             .open(&path)
-            .map_err(|e| Error::config(format!("cannot create {}: {e}", path.display())))?;
+            .map_err(|e| Error::io("create", &path, e))?;
         Ok(HashedFile {
             name: name.into(),
+            path,
             out: BufWriter::with_capacity(1 << 16, file),
             hasher: Sha256::new(),
             size: 0,
@@ -148,16 +149,20 @@ impl HashedFile {
 
     /// Writes `value` as pretty JSON plus a newline.
     pub fn json(mut self, value: &impl Serialize) -> Result<FileEntry> {
-        serde_json::to_writer_pretty(&mut self, value)
-            .map_err(|e| Error::config(format!("writing {}: {e}", self.name)))?;
-        self.write_all(b"\n")
-            .map_err(|e| Error::config(format!("writing {}: {e}", self.name)))?;
+        serde_json::to_writer_pretty(&mut self, value).map_err(|e| self.io_error(e.into()))?;
+        self.write_all(b"\n").map_err(|e| self.io_error(e))?;
         self.finish()
+    }
+
+    /// An exit-6 error for a failed write of this file.
+    pub fn io_error(&self, e: std::io::Error) -> Error {
+        Error::io("write", &self.path, e)
     }
 
     /// Flushes, fsyncs and returns the manifest entry.
     pub fn finish(self) -> Result<FileEntry> {
-        let fail = |e: std::io::Error| Error::config(format!("writing {}: {e}", self.name));
+        let path = self.path.clone();
+        let fail = |e: std::io::Error| Error::io("write", &path, e);
         let file = self.out.into_inner().map_err(|e| fail(e.into_error()))?;
         file.sync_all().map_err(fail)?;
         Ok(FileEntry {
@@ -193,7 +198,7 @@ pub fn hash_file(path: &Path) -> std::io::Result<(String, u64)> {
 pub fn sync_dir(dir: &Path) -> Result<()> {
     File::open(dir)
         .and_then(|d| d.sync_all())
-        .map_err(|e| Error::config(format!("cannot fsync directory {}: {e}", dir.display())))
+        .map_err(|e| Error::io("fsync", dir, e))
 }
 
 /// Directory name of a backup started at Unix time `unix` (seconds): `YYYYMMDDTHHMMSSZ`, UTC.

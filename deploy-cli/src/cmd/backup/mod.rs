@@ -44,17 +44,16 @@ use std::time::{Duration, Instant};
 
 use base64::Engine;
 use clap::{Args, Subcommand};
-use luckee_types::{ft, incentive, registry, MAX_PAGE_LIMIT};
-use serde::de::DeserializeOwned;
+
 use serde::Serialize;
 
 use self::files::{
     complete_backups, sync_dir, FileEntry, HashedFile, Manifest, ManifestContract, StateLine,
 };
 use super::Context;
-use crate::chain::ops::{rfc3339, unix_now};
 use crate::chain::{ChainClient, Probe};
-use crate::contracts::ContractKind;
+use crate::clock::{rfc3339, unix_now};
+use crate::contracts::{ContractKind, FtClient, IncentiveClient, RegistryClient};
 use crate::error::{Error, Result};
 use crate::metrics::{self, Metrics};
 use crate::ui::{table, Report};
@@ -222,7 +221,7 @@ impl Report for BackupReport {
 /// Takes the backup lock of `chain_dir` (exit 5 if another backup holds it).
 fn lock(chain_dir: &Path) -> Result<File> {
     let path = chain_dir.join(files::LOCK_FILE);
-    crate::state::try_lock(&path, crate::state::LockMode::Exclusive)?.ok_or_else(|| {
+    crate::fs::try_lock(&path, crate::fs::LockMode::Exclusive)?.ok_or_else(|| {
         Error::Busy(format!(
             "{} (another luckee backup is running on this directory)",
             path.display()
@@ -249,9 +248,8 @@ fn sweep_leftovers(chain_dir: &Path) -> Result<Vec<PathBuf>> {
             let name = e.file_name().to_string_lossy().into_owned();
             if name.starts_with(files::INCOMPLETE_PREFIX) || name.starts_with(files::PRUNING_PREFIX)
             {
-                std::fs::remove_dir_all(e.path()).map_err(|err| {
-                    Error::config(format!("cannot remove {}: {err}", e.path().display()))
-                })?;
+                std::fs::remove_dir_all(e.path())
+                    .map_err(|err| Error::io("remove", e.path(), err))?;
                 removed.push(e.path());
             }
         }
@@ -290,11 +288,9 @@ fn prune(
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let doomed = contract_dir.join(format!("{}{name}", files::PRUNING_PREFIX));
-        std::fs::rename(v, &doomed)
-            .map_err(|e| Error::config(format!("cannot prune {}: {e}", v.display())))?;
+        std::fs::rename(v, &doomed).map_err(|e| Error::io("prune", v, e))?;
         sync_dir(contract_dir)?;
-        std::fs::remove_dir_all(&doomed)
-            .map_err(|e| Error::config(format!("cannot remove {}: {e}", doomed.display())))?;
+        std::fs::remove_dir_all(&doomed).map_err(|e| Error::io("remove", doomed, e))?;
     }
     Ok(victims)
 }
@@ -325,7 +321,7 @@ fn targets(ctx: &Context) -> Result<Vec<Target>> {
             }),
     );
     if out.is_empty() {
-        return Err(Error::config(format!(
+        return Err(Error::usage(format!(
             "nothing to back up: no contract recorded in {} for chain-id {} (run `luckee deploy instantiate`)",
             dir.display(),
             ctx.net.chain_id
@@ -337,11 +333,7 @@ fn targets(ctx: &Context) -> Result<Vec<Target>> {
 async fn backup(ctx: &Context, args: &BackupArgs) -> Result<()> {
     let start = Instant::now();
     let chain_id = &ctx.net.chain_id;
-    if chain_id.is_empty() || chain_id.contains(['/', '\\']) || chain_id.starts_with('.') {
-        return Err(Error::config(format!(
-            "chain-id '{chain_id}' cannot name a directory"
-        )));
-    }
+    crate::fs::chain_id_as_file_name(chain_id)?;
     let root = ctx.cwd.join(
         args.dir
             .clone()
@@ -349,8 +341,7 @@ async fn backup(ctx: &Context, args: &BackupArgs) -> Result<()> {
             .unwrap_or_else(|| DEFAULT_ROOT.into()),
     );
     let chain_dir = root.join(chain_id);
-    std::fs::create_dir_all(&chain_dir)
-        .map_err(|e| Error::config(format!("cannot create {}: {e}", chain_dir.display())))?;
+    std::fs::create_dir_all(&chain_dir).map_err(|e| Error::io("create", &chain_dir, e))?;
     let _lock = lock(&chain_dir)?;
     let removed_incomplete = sweep_leftovers(&chain_dir)?;
     let targets = targets(ctx)?;
@@ -463,124 +454,72 @@ fn backup_metrics(chain_id: &str, chain_dir: &Path, report: &BackupReport) -> Me
     m
 }
 
-fn io_err(what: &str) -> impl Fn(std::io::Error) -> Error + '_ {
-    move |e| Error::config(format!("writing {what}: {e}"))
+/// A paginated list written as `{"<field>":[item,…]}` into a backup file, page by page, so
+/// that only the current page is held in memory.
+struct ListWriter {
+    f: HashedFile,
+    first: bool,
 }
 
-/// Writes a paginated list query as `{"<field>":[item,…]}` into `dir/name`, page by page.
-#[allow(clippy::too_many_arguments)]
-async fn list_file<Q: Serialize, R: DeserializeOwned, T: Serialize>(
-    client: &ChainClient,
-    dir: &Path,
-    name: &str,
-    field: &str,
-    contract: &str,
-    height: u64,
-    query: impl Fn(Option<String>) -> Q,
-    items: impl Fn(R) -> Vec<T>,
-    cursor: impl Fn(&T) -> String,
-) -> Result<FileEntry> {
-    let mut f = HashedFile::create(dir, name)?;
-    let header = serde_json::to_string(field).map_err(|e| Error::config(format!("{name}: {e}")))?;
-    write!(f, "{{{header}:[").map_err(io_err(name))?;
-    let mut first = true;
-    client
-        .smart_query_pages(contract, Some(height), query, items, cursor, |page| {
-            for item in page {
-                f.write_all(if first { b"\n  " } else { b",\n  " })
-                    .map_err(io_err(name))?;
-                first = false;
-                serde_json::to_writer(&mut f, &item)
-                    .map_err(|e| Error::config(format!("writing {name}: {e}")))?;
-            }
-            Ok(())
-        })
-        .await?;
-    f.write_all(b"\n]}\n").map_err(io_err(name))?;
-    f.finish()
+impl ListWriter {
+    fn create(dir: &Path, name: &str, field: &str) -> Result<ListWriter> {
+        let mut f = HashedFile::create(dir, name)?;
+        let header = serde_json::to_string(field).map_err(|e| f.io_error(e.into()))?;
+        write!(f, "{{{header}:[").map_err(|e| f.io_error(e))?;
+        Ok(ListWriter { f, first: true })
+    }
+
+    fn page<T: Serialize>(&mut self, page: Vec<T>) -> Result<()> {
+        for item in page {
+            let sep: &[u8] = if self.first { b"\n  " } else { b",\n  " };
+            self.f.write_all(sep).map_err(|e| self.f.io_error(e))?;
+            self.first = false;
+            serde_json::to_writer(&mut self.f, &item).map_err(|e| self.f.io_error(e.into()))?;
+        }
+        Ok(())
+    }
+
+    fn finish(mut self) -> Result<FileEntry> {
+        self.f
+            .write_all(b"\n]}\n")
+            .map_err(|e| self.f.io_error(e))?;
+        self.f.finish()
+    }
 }
 
-/// The smart queries saved for each kind of contract, at `height`.
+/// The smart queries saved for each kind of contract, at `height`, through the typed clients.
 async fn query_files(
     client: &ChainClient,
     t: &Target,
     dir: &Path,
     height: u64,
 ) -> Result<Vec<FileEntry>> {
-    let (a, h) = (t.address.as_str(), Some(height));
-    let limit = Some(MAX_PAGE_LIMIT);
+    let h = Some(height);
     let mut out = Vec::new();
     match t.kind {
         ContractKind::Incentive => {
-            let config: incentive::ConfigResponse = client
-                .smart_query(a, &incentive::QueryMsg::GetConfig {}, h)
-                .await?;
-            out.push(HashedFile::create(dir, "config.json")?.json(&config)?);
-            out.push(
-                list_file(
-                    client,
-                    dir,
-                    "rules.json",
-                    "rules",
-                    a,
-                    height,
-                    |start_after| incentive::QueryMsg::GetRules { start_after, limit },
-                    |r: incentive::RulesResponse| r.rules,
-                    |r| r.id.clone(),
-                )
-                .await?,
-            );
-            out.push(
-                list_file(
-                    client,
-                    dir,
-                    "registered_contracts.json",
-                    "contracts",
-                    a,
-                    height,
-                    |start_after| incentive::QueryMsg::GetRegisteredContracts {
-                        start_after,
-                        limit,
-                    },
-                    |r: incentive::RegisteredContractsResponse| r.contracts,
-                    |c| c.address.to_string(),
-                )
-                .await?,
-            );
-            let stats: incentive::StatsResponse = client
-                .smart_query(a, &incentive::QueryMsg::GetStats { day: None }, h)
-                .await?;
-            out.push(HashedFile::create(dir, "stats.json")?.json(&stats)?);
+            let inc = IncentiveClient::new(client, t.address.clone());
+            out.push(HashedFile::create(dir, "config.json")?.json(&inc.config(h).await?)?);
+            let mut w = ListWriter::create(dir, "rules.json", "rules")?;
+            inc.rules_pages(h, |page| w.page(page)).await?;
+            out.push(w.finish()?);
+            let mut w = ListWriter::create(dir, "registered_contracts.json", "contracts")?;
+            inc.reporters_pages(h, |page| w.page(page)).await?;
+            out.push(w.finish()?);
+            out.push(HashedFile::create(dir, "stats.json")?.json(&inc.stats(None, h).await?)?);
         }
         ContractKind::Ft => {
-            let info: ft::TokenInfoResponse = client
-                .smart_query(a, &ft::QueryMsg::TokenInfo {}, h)
-                .await?;
-            out.push(HashedFile::create(dir, "token_info.json")?.json(&info)?);
-            let minter: Option<ft::MinterResponse> =
-                client.smart_query(a, &ft::QueryMsg::Minter {}, h).await?;
-            out.push(HashedFile::create(dir, "minter.json")?.json(&minter)?);
+            let ft = FtClient::new(client, t.address.clone());
+            out.push(HashedFile::create(dir, "token_info.json")?.json(&ft.token_info(h).await?)?);
+            out.push(HashedFile::create(dir, "minter.json")?.json(&ft.minter(h).await?)?);
         }
         // A production registry speaks its own query language: only our mock's is known.
         ContractKind::Registry if t.ours => {
-            let config: registry::RegistryConfigResponse = client
-                .smart_query(a, &registry::QueryMsg::Config {}, h)
-                .await?;
-            out.push(HashedFile::create(dir, "config.json")?.json(&config)?);
-            out.push(
-                list_file(
-                    client,
-                    dir,
-                    "members.json",
-                    "members",
-                    a,
-                    height,
-                    |start_after| registry::QueryMsg::Members { start_after, limit },
-                    |r: registry::MembersResponse| r.members,
-                    |m| m.to_string(),
-                )
-                .await?,
-            );
+            let reg = RegistryClient::new(client, t.address.clone());
+            out.push(HashedFile::create(dir, "config.json")?.json(&reg.config(h).await?)?);
+            let mut w = ListWriter::create(dir, "members.json", "members")?;
+            reg.members_pages(h, |page| w.page(page)).await?;
+            out.push(w.finish()?);
         }
         ContractKind::Registry => {}
     }
@@ -600,13 +539,12 @@ async fn backup_one(
     let started = Instant::now();
     let started_at = rfc3339(unix_now() as i64);
     let height = probe.status.height;
-    std::fs::create_dir_all(contract_dir)
-        .map_err(|e| Error::config(format!("cannot create {}: {e}", contract_dir.display())))?;
+    std::fs::create_dir_all(contract_dir).map_err(|e| Error::io("create", contract_dir, e))?;
     let tmp = tempfile::Builder::new()
         .prefix(files::INCOMPLETE_PREFIX)
         .tempdir_in(contract_dir)
         .map_err(|e| {
-            Error::config(format!(
+            Error::usage(format!(
                 "cannot create a directory in {}: {e}",
                 contract_dir.display()
             ))
@@ -633,7 +571,7 @@ async fn backup_one(
         HashedFile::create(dir, "code_info.json")?.json(&code)?,
     ];
     let mut f = HashedFile::create(dir, files::WASM_FILE)?;
-    f.write_all(&wasm).map_err(io_err(files::WASM_FILE))?;
+    f.write_all(&wasm).map_err(|e| f.io_error(e))?;
     listed.push(f.finish()?);
     drop(wasm);
     listed.extend(query_files(client, t, dir, height).await?);
@@ -647,9 +585,8 @@ async fn backup_one(
                     key: hex::encode(key),
                     value: b64.encode(value),
                 };
-                serde_json::to_writer(&mut f, &line)
-                    .map_err(|e| Error::config(format!("writing {}: {e}", files::STATE_FILE)))?;
-                f.write_all(b"\n").map_err(io_err(files::STATE_FILE))?;
+                serde_json::to_writer(&mut f, &line).map_err(|e| f.io_error(e.into()))?;
+                f.write_all(b"\n").map_err(|e| f.io_error(e))?;
             }
             Ok(())
         })
@@ -688,7 +625,7 @@ async fn backup_one(
     }
     let kept = tmp.keep();
     std::fs::rename(&kept, &target).map_err(|e| {
-        Error::config(format!(
+        Error::usage(format!(
             "cannot move {} to {}: {e}",
             kept.display(),
             target.display()

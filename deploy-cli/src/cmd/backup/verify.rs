@@ -83,7 +83,7 @@ impl Report for BackupVerifyReport {
 /// Runs `backup verify DIR`.
 pub fn run(ctx: &Context, dir: &Path) -> Result<()> {
     if !dir.is_dir() {
-        return Err(Error::config(format!(
+        return Err(Error::usage(format!(
             "{} is not a directory",
             dir.display()
         )));

@@ -19,22 +19,29 @@
 //! `deploy verify` reports it.
 //!
 //! Already-instantiated contracts (recorded in the state file and present on chain) are kept;
-//! the plan's rules, reporters and registry members are then reconciled idempotently: only
-//! missing or different entries are sent (nothing is ever removed).
+//! then the setup step runs the same code as `luckee apply` ([`crate::reconcile`]) over a
+//! snapshot in which the contracts created by this tx are what their instantiate messages
+//! define: the config, rules, reporters, members, FT minter, labels and admins the plan wants
+//! and the chain lacks are sent in the same tx. Nothing is removed here (`apply --prune` does
+//! that), and changes the signer has no right to make are left out with a note.
 
-use cosmrs::proto::cosmwasm::wasm::v1::{MsgExecuteContract, MsgInstantiateContract2};
-use cosmrs::Any;
+use std::collections::BTreeMap;
+
+use cosmrs::proto::cosmwasm::wasm::v1::MsgInstantiateContract2;
 use luckee_types::{ft, incentive, registry};
 use serde::Serialize;
 
 use super::{planned_kinds, predict_address, salt_for, send_recorded, settle_pending};
 use crate::chain::tx::{to_any, GasEstimate};
 use crate::chain::{ChainClient, TxRequest};
+use crate::cmd::plan::{default_admin, read_snapshot};
 use crate::cmd::Context;
 use crate::config::Plan;
 use crate::contracts::ContractKind;
 use crate::error::{Error, Result};
-use crate::state::{ContractRecord, LockMode, PendingInstantiate};
+use crate::keys::Signer;
+use crate::reconcile::{self, Desired, Step};
+use crate::state::{ContractRecord, DeploymentState, LockMode, PendingInstantiate};
 use crate::ui::{notes_text, or_dash, table, Report};
 
 /// One contract's outcome.
@@ -110,38 +117,14 @@ impl Report for InstantiateReport {
     }
 }
 
-/// A message to send, with its description and tag.
-struct Step {
-    msg: Any,
-    what: String,
-    tag: &'static str,
-}
-
-fn exec(
-    sender: &str,
-    contract: &str,
-    msg: &impl Serialize,
-    what: String,
-    tag: &'static str,
-) -> Result<Step> {
-    let json = serde_json::to_vec(msg).map_err(|e| Error::config(format!("execute JSON: {e}")))?;
-    let msg = to_any(&MsgExecuteContract {
-        sender: sender.into(),
-        contract: contract.into(),
-        msg: json,
-        funds: vec![],
-    });
-    Ok(Step { msg, what, tag })
-}
-
 /// The instantiate message of `kind` (typed from `luckee-types`), as JSON bytes.
 fn instantiate_msg(
     kind: ContractKind,
     plan: &Plan,
     signer: &str,
-    incentive_admin: &str,
-    addr: &std::collections::BTreeMap<ContractKind, String>,
+    desired: &Desired,
 ) -> Result<Vec<u8>> {
+    let addr = |k: ContractKind| desired.address(k).unwrap_or_default().to_string();
     let json = match kind {
         ContractKind::Registry => serde_json::to_vec(&registry::InstantiateMsg {
             admin: Some(signer.into()),
@@ -153,15 +136,15 @@ fn instantiate_msg(
             decimals: plan.ft.decimals,
             initial_balances: vec![],
             mint: Some(ft::MinterResponse {
-                minter: addr[&ContractKind::Incentive].clone(),
+                minter: addr(ContractKind::Incentive),
                 cap: plan.ft.cap,
             }),
             marketing: None,
         }),
         ContractKind::Incentive => serde_json::to_vec(&incentive::InstantiateMsg {
-            admin: incentive_admin.into(),
-            ft_contract: addr[&ContractKind::Ft].clone(),
-            registry_contract: addr[&ContractKind::Registry].clone(),
+            admin: desired.incentive_admin.clone(),
+            ft_contract: addr(ContractKind::Ft),
+            registry_contract: addr(ContractKind::Registry),
             config: incentive::IncentiveConfig {
                 enabled: plan.incentive.enabled,
                 emergency_paused: plan.incentive.emergency_paused,
@@ -170,7 +153,132 @@ fn instantiate_msg(
             rules: plan.incentive.rules.clone(),
         }),
     };
-    json.map_err(|e| Error::config(format!("instantiate JSON of {kind}: {e}")))
+    json.map_err(|e| Error::usage(format!("instantiate JSON of {kind}: {e}")))
+}
+
+/// Checks that the stored code of every planned contract is recorded and still on chain with
+/// its checksum (exit 2 / exit 3 otherwise).
+async fn check_codes(
+    client: &ChainClient,
+    state: &DeploymentState,
+    kinds: &[ContractKind],
+) -> Result<()> {
+    let chain_id = &client.network().chain_id;
+    for kind in kinds {
+        let code = state.codes.get(kind).ok_or_else(|| {
+            Error::usage(format!(
+                "no stored code of {kind} on chain {chain_id}: run `luckee deploy upload` first"
+            ))
+        })?;
+        match client.code_info(code.code_id).await? {
+            Some(ci) if ci.checksum == code.checksum => {}
+            _ => {
+                return Err(Error::chain(format!(
+                    "code_id {} of {kind} in the state file is not on chain {chain_id} with checksum {} (chain reset?): run `luckee deploy upload`",
+                    code.code_id, code.checksum
+                )))
+            }
+        }
+    }
+    Ok(())
+}
+
+/// For each planned contract: keeps a recorded one that exists, adopts one found at its
+/// predicted address, or plans its instantiate2 (returned). Fills the report's rows and notes.
+async fn resolve_contracts(
+    client: &ChainClient,
+    plan: &Plan,
+    signer: &Signer,
+    state: &mut DeploymentState,
+    admin: &str,
+    report: &mut InstantiateReport,
+) -> Result<Vec<PendingInstantiate>> {
+    let mut new = Vec::new();
+    for kind in planned_kinds(plan) {
+        if let Some(rec) = state.contracts.get(&kind).cloned() {
+            if let Some(info) = client.contract_info(&rec.address).await? {
+                if info.code_id != rec.code_id {
+                    report.notes.push(format!(
+                        "{kind} at {} runs code_id {}, the state file says {}: see `luckee deploy verify`",
+                        rec.address, info.code_id, rec.code_id
+                    ));
+                }
+                let row = ContractRow {
+                    contract: kind,
+                    address: rec.address,
+                    code_id: Some(rec.code_id),
+                    status: "exists",
+                };
+                report.contracts.push(row);
+                continue;
+            }
+            report.notes.push(format!(
+                "{kind} recorded at {} is not on chain (chain reset?): instantiating again",
+                rec.address
+            ));
+            state.contracts.remove(&kind);
+        }
+        let code = state.codes[&kind].clone();
+        let salt = salt_for(plan, kind);
+        let predicted = predict_address(&code.checksum, &signer.address, &salt)?;
+        if let Some(ci) = client.contract_info(&predicted).await? {
+            // Ours (same creator, checksum and salt), e.g. from a run whose state was lost.
+            let checksum = match client.code_info(ci.code_id).await? {
+                Some(c) => c.checksum,
+                None => code.checksum.clone(),
+            };
+            let record = ContractRecord {
+                address: predicted.clone(),
+                code_id: ci.code_id,
+                checksum,
+                store_tx: code.store_tx.clone(),
+                instantiate_tx: None,
+                label: ci.label,
+                admin: ci.admin,
+                height: ci.created_height,
+                salt,
+            };
+            state.contracts.insert(kind, record);
+            report.contracts.push(ContractRow {
+                contract: kind,
+                address: predicted,
+                code_id: Some(ci.code_id),
+                status: "adopted",
+            });
+            continue;
+        }
+        new.push(PendingInstantiate {
+            msg_index: 0,
+            contract: kind,
+            address: predicted,
+            code_id: code.code_id,
+            checksum: code.checksum,
+            store_tx: code.store_tx,
+            label: plan.label_of(kind).to_string(),
+            admin: admin.to_string(),
+            salt,
+        });
+    }
+    for (kind, existing) in [
+        (ContractKind::Ft, &plan.ft.existing),
+        (ContractKind::Registry, &plan.registry.existing),
+    ] {
+        match existing {
+            Some(a) => {
+                state.external.insert(kind, a.clone());
+                report.contracts.push(ContractRow {
+                    contract: kind,
+                    address: a.clone(),
+                    code_id: None,
+                    status: "external",
+                });
+            }
+            None => {
+                state.external.remove(&kind);
+            }
+        }
+    }
+    Ok(new)
 }
 
 /// Runs `deploy instantiate`.
@@ -187,141 +295,23 @@ pub async fn run(ctx: &Context) -> Result<()> {
         height: None,
         gas_used: None,
         dry_run: None,
-        notes: vec![],
+        notes: settle_pending(ctx.dry_run, &client, &mut store, &mut state).await?,
     };
-    report.notes = settle_pending(ctx.dry_run, &client, &mut store, &mut state).await?;
     let me = signer.address.to_string();
     state.deployer.get_or_insert_with(|| me.clone());
+    check_codes(&client, &state, &planned_kinds(plan)).await?;
     let admin = plan.admin.clone().unwrap_or_else(|| me.clone());
-    let incentive_admin = plan.incentive.admin.clone().unwrap_or_else(|| me.clone());
-    let kinds = planned_kinds(plan);
+    let mut new =
+        resolve_contracts(&client, plan, &signer, &mut state, &admin, &mut report).await?;
 
-    // The codes must be stored (deploy upload) and still on chain.
-    for kind in &kinds {
-        let code = state.codes.get(kind).ok_or_else(|| {
-            Error::config(format!(
-                "no stored code of {kind} on chain {}: run `luckee deploy upload` first",
-                ctx.net.chain_id
-            ))
-        })?;
-        match client.code_info(code.code_id).await? {
-            Some(ci) if ci.checksum == code.checksum => {}
-            _ => {
-                return Err(Error::chain(format!(
-                    "code_id {} of {kind} in the state file is not on chain {} with checksum {} (chain reset?): run `luckee deploy upload`",
-                    code.code_id, ctx.net.chain_id, code.checksum
-                )))
-            }
-        }
+    // The plan with every address, including those this tx creates.
+    let mut desired = Desired::resolve(plan, &state, &default_admin(&state, Some(&me)));
+    for p in &new {
+        desired.addresses.insert(p.contract, p.address.clone());
+        desired.managed.insert(p.contract);
     }
-
-    // Which contracts exist, which are new, and every address.
-    let mut addr = std::collections::BTreeMap::new();
-    let mut new: Vec<PendingInstantiate> = Vec::new();
-    for &kind in &kinds {
-        if let Some(rec) = state.contracts.get(&kind).cloned() {
-            if let Some(info) = client.contract_info(&rec.address).await? {
-                if (info.code_id, &info.admin, &info.label) != (rec.code_id, &rec.admin, &rec.label)
-                {
-                    let note = format!(
-                        "{kind} at {} differs from the state file (code_id {}, admin '{}', label '{}'): see `luckee deploy verify`",
-                        rec.address, info.code_id, info.admin, info.label
-                    );
-                    tracing::warn!("{note}");
-                    report.notes.push(note);
-                }
-                addr.insert(kind, rec.address.clone());
-                report.contracts.push(ContractRow {
-                    contract: kind,
-                    address: rec.address,
-                    code_id: Some(rec.code_id),
-                    status: "exists",
-                });
-                continue;
-            }
-            let note = format!(
-                "{kind} recorded at {} is not on chain (chain reset?): instantiating again",
-                rec.address
-            );
-            tracing::warn!("{note}");
-            report.notes.push(note);
-            state.contracts.remove(&kind);
-        }
-        let code = state.codes[&kind].clone();
-        let salt = salt_for(plan, kind);
-        let predicted = predict_address(&code.checksum, &signer.address, &salt)?;
-        if let Some(ci) = client.contract_info(&predicted).await? {
-            // Ours (same creator, checksum and salt), e.g. from a run whose state was lost.
-            let checksum = match client.code_info(ci.code_id).await? {
-                Some(c) => c.checksum,
-                None => code.checksum.clone(),
-            };
-            state.contracts.insert(
-                kind,
-                ContractRecord {
-                    address: predicted.clone(),
-                    code_id: ci.code_id,
-                    checksum,
-                    store_tx: code.store_tx.clone(),
-                    instantiate_tx: None,
-                    label: ci.label,
-                    admin: ci.admin,
-                    height: ci.created_height,
-                    salt,
-                },
-            );
-            addr.insert(kind, predicted.clone());
-            report.contracts.push(ContractRow {
-                contract: kind,
-                address: predicted,
-                code_id: Some(ci.code_id),
-                status: "adopted",
-            });
-            continue;
-        }
-        let label = match kind {
-            ContractKind::Registry => plan.registry.label.clone(),
-            ContractKind::Ft => plan.ft.label.clone(),
-            ContractKind::Incentive => plan.incentive.label.clone(),
-        };
-        addr.insert(kind, predicted.clone());
-        new.push(PendingInstantiate {
-            msg_index: 0,
-            contract: kind,
-            address: predicted,
-            code_id: code.code_id,
-            checksum: code.checksum,
-            store_tx: code.store_tx,
-            label,
-            admin: admin.clone(),
-            salt,
-        });
-    }
-    for (kind, existing) in [
-        (ContractKind::Ft, &plan.ft.existing),
-        (ContractKind::Registry, &plan.registry.existing),
-    ] {
-        match existing {
-            Some(a) => {
-                addr.insert(kind, a.clone());
-                state.external.insert(kind, a.clone());
-                report.contracts.push(ContractRow {
-                    contract: kind,
-                    address: a.clone(),
-                    code_id: None,
-                    status: "external",
-                });
-            }
-            None => {
-                state.external.remove(&kind);
-            }
-        }
-    }
-
-    // Messages: instantiate2 of the new contracts (registry, FT, incentive), then setup.
     let mut steps = Vec::new();
     for p in &mut new {
-        let msg = instantiate_msg(p.contract, plan, &me, &incentive_admin, &addr)?;
         p.msg_index = steps.len();
         steps.push(Step {
             msg: to_any(&MsgInstantiateContract2 {
@@ -329,7 +319,7 @@ pub async fn run(ctx: &Context) -> Result<()> {
                 admin: p.admin.clone(),
                 code_id: p.code_id,
                 label: p.label.clone(),
-                msg,
+                msg: instantiate_msg(p.contract, plan, &me, &desired)?,
                 funds: vec![],
                 salt: p.salt.clone().into_bytes(),
                 fix_msg: false,
@@ -338,11 +328,6 @@ pub async fn run(ctx: &Context) -> Result<()> {
                 "instantiate2 {} (code {}) at {}",
                 p.contract, p.code_id, p.address
             ),
-            tag: if p.contract == ContractKind::Ft {
-                "minter"
-            } else {
-                "instantiate"
-            },
         });
         report.contracts.push(ContractRow {
             contract: p.contract,
@@ -355,22 +340,33 @@ pub async fn run(ctx: &Context) -> Result<()> {
             },
         });
     }
-    let is_new = |k: ContractKind| new.iter().any(|p| p.contract == k);
-    steps.extend(
-        setup_steps(
-            &client,
-            ctx,
-            &me,
-            &addr,
-            is_new(ContractKind::Incentive),
-            is_new(ContractKind::Ft),
-            is_new(ContractKind::Registry),
-            &mut report.notes,
-        )
-        .await?,
-    );
+
+    // Setup: the same reconcile as `apply`, without removals.
+    let mut snap = read_snapshot(&client, &desired, None).await?;
+    let kinds: Vec<ContractKind> = new.iter().map(|p| p.contract).collect();
+    let code_ids: BTreeMap<ContractKind, u64> =
+        new.iter().map(|p| (p.contract, p.code_id)).collect();
+    snap.insert_new(&kinds, &desired, &me, &code_ids);
+    let diff = reconcile::plan_changes(&snap, &desired);
+    report.notes.extend(diff.notes.iter().cloned());
+    let (mut allowed, mut refused) = (Vec::new(), Vec::new());
+    for c in diff.to_apply(false) {
+        match reconcile::authority_problems(std::slice::from_ref(&c), &snap, &desired, &me).pop() {
+            None => allowed.push(c),
+            Some(p) => refused.push(p),
+        }
+    }
+    for p in refused {
+        report
+            .notes
+            .push(format!("not applied: {p}; see `luckee plan`"));
+    }
+    steps.extend(reconcile::messages(&allowed, &desired, &me)?);
     report.contracts.sort_by_key(|c| c.contract);
     report.actions = steps.iter().map(|s| s.what.clone()).collect();
+    for n in &report.notes {
+        tracing::warn!("{n}");
+    }
     if steps.is_empty() {
         if !ctx.dry_run {
             store.save(&state)?;
@@ -378,12 +374,19 @@ pub async fn run(ctx: &Context) -> Result<()> {
         ctx.print(&report);
         return Ok(());
     }
-
-    let mut tags: Vec<String> = Vec::new();
-    for s in &steps {
-        if !tags.iter().any(|t| t == s.tag) {
-            tags.push(s.tag.to_string());
-        }
+    let mut tags = Vec::new();
+    if new.iter().any(|p| p.contract != ContractKind::Ft) {
+        tags.push("instantiate".to_string());
+    }
+    if new.iter().any(|p| p.contract == ContractKind::Ft)
+        || allowed
+            .iter()
+            .any(|c| matches!(c.action, reconcile::Action::FtMinter { .. }))
+    {
+        tags.push("minter".to_string());
+    }
+    if steps.len() > new.len() {
+        tags.push("setup".to_string());
     }
     let req = TxRequest {
         msgs: steps.into_iter().map(|s| s.msg).collect(),
@@ -402,185 +405,4 @@ pub async fn run(ctx: &Context) -> Result<()> {
     report.gas_used = Some(outcome.gas_used);
     ctx.print(&report);
     Ok(())
-}
-
-/// The idempotent setup messages: FT minter hand-off for an FT that already exists, rules and
-/// reporters of the incentive, members of our registry mock — only what differs from the plan.
-#[allow(clippy::too_many_arguments)]
-async fn setup_steps(
-    client: &ChainClient,
-    ctx: &Context,
-    me: &str,
-    addr: &std::collections::BTreeMap<ContractKind, String>,
-    incentive_new: bool,
-    ft_new: bool,
-    registry_new: bool,
-    notes: &mut Vec<String>,
-) -> Result<Vec<Step>> {
-    let plan = &ctx.plan;
-    let mut steps = Vec::new();
-    let incentive = &addr[&ContractKind::Incentive];
-    let mut warn = |n: String| {
-        tracing::warn!("{n}");
-        notes.push(n);
-    };
-
-    // FT minter (a new FT mock is born with the right minter).
-    if !ft_new {
-        let ft_addr = &addr[&ContractKind::Ft];
-        let minter: Option<ft::MinterResponse> = client
-            .smart_query(ft_addr, &ft::QueryMsg::Minter {}, None)
-            .await?;
-        let current = minter.map(|m| m.minter);
-        if current.as_deref() != Some(incentive.as_str()) {
-            if current.as_deref() == Some(me) {
-                steps.push(exec(
-                    me,
-                    ft_addr,
-                    &ft::ExecuteMsg::UpdateMinter {
-                        new_minter: Some(incentive.clone()),
-                    },
-                    format!("update_minter of FT {ft_addr} to the incentive {incentive}"),
-                    "minter",
-                )?);
-            } else {
-                warn(format!(
-                    "FT {ft_addr} minter is {}, not the incentive; only that account can hand it over (update_minter)",
-                    current.as_deref().unwrap_or("none")
-                ));
-            }
-        }
-    }
-
-    // Incentive rules and reporters.
-    let incentive_admin = if incentive_new {
-        plan.incentive
-            .admin
-            .clone()
-            .unwrap_or_else(|| me.to_string())
-    } else {
-        let cfg: incentive::ConfigResponse = client
-            .smart_query(incentive, &incentive::QueryMsg::GetConfig {}, None)
-            .await?;
-        cfg.admin.to_string()
-    };
-    let wanted_reporters = &plan.incentive.reporters;
-    if incentive_admin != me {
-        if !plan.incentive.rules.is_empty() && !incentive_new || !wanted_reporters.is_empty() {
-            warn(format!("incentive admin is {incentive_admin}, not the signer: rules and reporters of the plan not applied"));
-        }
-    } else {
-        if !incentive_new && !plan.incentive.rules.is_empty() {
-            let rules = client
-                .smart_query_all(
-                    incentive,
-                    None,
-                    |start_after| incentive::QueryMsg::GetRules {
-                        start_after,
-                        limit: None,
-                    },
-                    |r: incentive::RulesResponse| r.rules,
-                    |r| r.id.clone(),
-                )
-                .await?;
-            let upsert: Vec<_> = plan
-                .incentive
-                .rules
-                .iter()
-                .filter(|want| !rules.iter().any(|have| have == *want))
-                .cloned()
-                .collect();
-            if !upsert.is_empty() {
-                let ids = upsert
-                    .iter()
-                    .map(|r| r.id.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                steps.push(exec(
-                    me,
-                    incentive,
-                    &incentive::ExecuteMsg::UpdateRules {
-                        upsert,
-                        remove: vec![],
-                    },
-                    format!("update_rules upsert [{ids}]"),
-                    "setup",
-                )?);
-            }
-        }
-        let have = if incentive_new || wanted_reporters.is_empty() {
-            vec![]
-        } else {
-            client
-                .smart_query_all(
-                    incentive,
-                    None,
-                    |start_after| incentive::QueryMsg::GetRegisteredContracts {
-                        start_after,
-                        limit: None,
-                    },
-                    |r: incentive::RegisteredContractsResponse| r.contracts,
-                    |c| c.address.to_string(),
-                )
-                .await?
-        };
-        for r in wanted_reporters {
-            if have
-                .iter()
-                .any(|h| h.address.as_str() == r.address && h.label == r.label)
-            {
-                continue;
-            }
-            steps.push(exec(
-                me,
-                incentive,
-                &incentive::ExecuteMsg::RegisterContract {
-                    address: r.address.clone(),
-                    label: r.label.clone(),
-                },
-                format!("register_contract {}", r.address),
-                "setup",
-            )?);
-        }
-    }
-
-    // Members of our registry mock (a new one gets them in its instantiate message).
-    if !plan.registry.members.is_empty() && !registry_new {
-        if plan.registry.existing.is_some() {
-            warn("registry is an existing contract: deploy.registry.members not applied".into());
-        } else {
-            let reg = &addr[&ContractKind::Registry];
-            let members = client
-                .smart_query_all(
-                    reg,
-                    None,
-                    |start_after| registry::QueryMsg::Members {
-                        start_after,
-                        limit: None,
-                    },
-                    |r: registry::MembersResponse| r.members,
-                    |m| m.to_string(),
-                )
-                .await?;
-            let missing: Vec<String> = plan
-                .registry
-                .members
-                .iter()
-                .filter(|m| !members.iter().any(|h| h.as_str() == m.as_str()))
-                .cloned()
-                .collect();
-            for chunk in missing.chunks(registry::MAX_BATCH) {
-                steps.push(exec(
-                    me,
-                    reg,
-                    &registry::ExecuteMsg::RegisterBatch {
-                        addresses: chunk.to_vec(),
-                    },
-                    format!("register_batch of {} registry member(s)", chunk.len()),
-                    "setup",
-                )?);
-            }
-        }
-    }
-    Ok(steps)
 }

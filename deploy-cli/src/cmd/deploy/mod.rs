@@ -57,13 +57,13 @@ pub fn salt_for(plan: &Plan, kind: ContractKind) -> String {
 /// instantiated by `creator` with `salt` (`fix_msg = false`), in `creator`'s bech32 prefix.
 pub fn predict_address(checksum_hex: &str, creator: &AccountId, salt: &str) -> Result<String> {
     let checksum = hex::decode(checksum_hex)
-        .map_err(|e| Error::config(format!("checksum '{checksum_hex}': {e}")))?;
+        .map_err(|e| Error::usage(format!("checksum '{checksum_hex}': {e}")))?;
     let canon = CanonicalAddr::from(creator.to_bytes());
     let addr = cosmwasm_std::instantiate2_address(&checksum, &canon, salt.as_bytes())
-        .map_err(|e| Error::config(format!("instantiate2 address: {e}")))?;
+        .map_err(|e| Error::usage(format!("instantiate2 address: {e}")))?;
     AccountId::new(creator.prefix(), addr.as_slice())
         .map(|a| a.to_string())
-        .map_err(|e| Error::config(format!("instantiate2 address: {e}")))
+        .map_err(|e| Error::usage(format!("instantiate2 address: {e}")))
 }
 
 /// Unix time in seconds.

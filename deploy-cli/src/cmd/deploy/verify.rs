@@ -3,22 +3,24 @@
 //! Per contract the plan deploys: the on-chain code checksum (`CodeInfo`) equals the
 //! artifact's sha256 (and the artifact equals `checksums.txt`); contract info (`ContractInfo`:
 //! code_id, admin, label) equals the state file and the plan; the cw2 name/version (raw query
-//! of `contract_info`) is the expected one. Then the incentive's `get_config` equals the plan
-//! (admin, ft_contract, registry_contract, enabled, emergency_paused) and the FT's minter is
-//! the incentive. Prints a table (or JSON) of every check; exit 0 only when all pass, else
-//! exit 1 ([`Error::Mismatch`]). Needs no key.
+//! of `contract_info`) is the expected one. Then the full plan diff of `luckee plan`
+//! ([`crate::reconcile::plan_changes`]: config, rules, reporters, members, FT minter, admins,
+//! labels), one failed check per difference — a rule removed from the plan fails verify. A
+//! paused contract is a note, not a failure (pause is operational state). Prints a table (or
+//! JSON) of every check; exit 0 only when all pass, else exit 1 ([`Error::Mismatch`]). Needs
+//! no key.
 
-use luckee_types::{ft, incentive};
 use serde::Serialize;
 
 use super::planned_kinds;
 use crate::artifacts;
-use crate::chain::ChainClient;
+use crate::cmd::plan::{default_admin, read_snapshot};
 use crate::cmd::Context;
-use crate::contracts::ContractKind;
+use crate::contracts::{ContractKind, IncentiveClient};
 use crate::error::{Error, Result};
-use crate::state::{DeploymentState, LockMode};
-use crate::ui::{table, Report};
+use crate::reconcile::{self, Desired};
+use crate::state::LockMode;
+use crate::ui::{notes_text, table, Report};
 
 /// One comparison.
 #[derive(Debug, Clone, Serialize)]
@@ -44,6 +46,8 @@ pub struct VerifyReport {
     pub ok: bool,
     /// Every comparison made.
     pub checks: Vec<Check>,
+    /// Operational state that is not a difference (e.g. the incentive is paused).
+    pub notes: Vec<String>,
 }
 
 impl VerifyReport {
@@ -89,6 +93,7 @@ impl Report for VerifyReport {
             })
             .collect();
         let mut out = table(&["RESULT", "CONTRACT", "CHECK", "VALUE"], &rows);
+        out.push_str(&notes_text(&self.notes));
         let failures = self.failures();
         if failures == 0 {
             out.push_str(&format!(
@@ -122,7 +127,7 @@ pub async fn run(ctx: &Context) -> Result<()> {
     let client = ctx.connect().await?;
     let (store, state) = ctx.open_state(LockMode::Shared)?;
     if !store.exists() {
-        return Err(Error::config(format!(
+        return Err(Error::usage(format!(
             "no deployment state {}: nothing to verify (run `luckee deploy upload` and `deploy instantiate`)",
             store.json_path().display()
         )));
@@ -131,6 +136,7 @@ pub async fn run(ctx: &Context) -> Result<()> {
         chain_id: ctx.net.chain_id.clone(),
         ok: false,
         checks: vec![],
+        notes: vec![],
     };
     r.add(
         "state",
@@ -138,7 +144,6 @@ pub async fn run(ctx: &Context) -> Result<()> {
         "(none)",
         or_none(state.pending.as_ref().map(|p| p.tx_hash.clone())),
     );
-    let deployer = state.deployer.clone().unwrap_or_default();
     let default_version = env!("CARGO_PKG_VERSION").to_string();
     for (&kind, (sha, listed)) in kinds.iter().zip(local) {
         r.add(
@@ -147,18 +152,10 @@ pub async fn run(ctx: &Context) -> Result<()> {
             or_none(listed),
             &sha,
         );
-        let (label, cw2_name, cw2_version) = match kind {
-            ContractKind::Registry => (
-                &plan.registry.label,
-                &plan.registry.cw2_name,
-                &plan.registry.cw2_version,
-            ),
-            ContractKind::Ft => (&plan.ft.label, &plan.ft.cw2_name, &plan.ft.cw2_version),
-            ContractKind::Incentive => (
-                &plan.incentive.label,
-                &plan.incentive.cw2_name,
-                &plan.incentive.cw2_version,
-            ),
+        let (cw2_name, cw2_version) = match kind {
+            ContractKind::Registry => (&plan.registry.cw2_name, &plan.registry.cw2_version),
+            ContractKind::Ft => (&plan.ft.cw2_name, &plan.ft.cw2_version),
+            ContractKind::Incentive => (&plan.incentive.cw2_name, &plan.incentive.cw2_version),
         };
         let Some(rec) = state.contracts.get(&kind) else {
             r.add(kind, "instantiated (state file)", "an address", "(none)");
@@ -174,25 +171,11 @@ pub async fn run(ctx: &Context) -> Result<()> {
             continue;
         };
         r.add(kind, "contract code_id = state", rec.code_id, info.code_id);
-        r.add(
-            kind,
-            "contract admin = state",
-            &rec.admin,
-            or_none(Some(&info.admin).filter(|a| !a.is_empty())),
-        );
-        r.add(
-            kind,
-            "contract admin = plan",
-            plan.admin.as_deref().unwrap_or(&deployer),
-            &info.admin,
-        );
-        r.add(kind, "contract label = state", &rec.label, &info.label);
-        r.add(kind, "contract label = plan", label, &info.label);
         let code = client.code_info(info.code_id).await?;
         let on_chain = or_none(code.map(|c| c.checksum));
         r.add(kind, "code checksum = artifact", &sha, &on_chain);
         r.add(kind, "code checksum = state", &rec.checksum, &on_chain);
-        let cw2 = client.cw2_version(&rec.address).await?;
+        let cw2 = client.cw2_version_at(&rec.address, None).await?;
         r.add(
             kind,
             "cw2 name",
@@ -215,82 +198,56 @@ pub async fn run(ctx: &Context) -> Result<()> {
             r.add(kind, "existing contract on chain", a, or_none(found));
         }
     }
-    check_wiring(&client, ctx, &state, &deployer, &mut r).await?;
+    // The plan diff: exactly what `luckee plan` shows, one failed check per difference.
+    let desired = Desired::resolve(plan, &state, &default_admin(&state, None));
+    match read_snapshot(&client, &desired, None).await {
+        Ok(snap) => {
+            let diff = reconcile::plan_changes(&snap, &desired);
+            r.add(
+                "plan",
+                "differences from the plan (luckee plan)",
+                0,
+                diff.changes.len(),
+            );
+            for c in diff.changes {
+                let target = format!("plan: {} {}", c.op.symbol(), c.target);
+                let show = |v: Option<String>, present: bool| {
+                    v.unwrap_or_else(|| {
+                        if present {
+                            "(present)".into()
+                        } else {
+                            "(absent)".into()
+                        }
+                    })
+                };
+                let (add, remove) = (c.op == reconcile::Op::Add, c.op == reconcile::Op::Remove);
+                r.checks.push(Check {
+                    contract: c.contract.to_string(),
+                    check: target,
+                    expected: show(c.new, !remove),
+                    actual: show(c.old, !add),
+                    ok: false,
+                });
+            }
+            r.notes = diff.notes;
+        }
+        Err(e) => r.add("plan", "plan snapshot readable", "ok", e),
+    }
+    if let Some(inc) = state.address_of(ContractKind::Incentive) {
+        if client.contract_info(inc).await?.is_some() {
+            let cfg = IncentiveClient::new(&client, inc).config(None).await;
+            r.add(
+                ContractKind::Incentive,
+                "get_config answers",
+                "ok",
+                cfg.err().map_or("ok".to_string(), |e| e.to_string()),
+            );
+        }
+    }
     r.ok = r.failures() == 0;
     ctx.print(&r);
     match r.failures() {
         0 => Ok(()),
         count => Err(Error::Mismatch { count }),
     }
-}
-
-/// `get_config` against the plan and the FT's minter against the incentive.
-async fn check_wiring(
-    client: &ChainClient,
-    ctx: &Context,
-    state: &DeploymentState,
-    deployer: &str,
-    r: &mut VerifyReport,
-) -> Result<()> {
-    let plan = &ctx.plan;
-    let Some(inc) = state.address_of(ContractKind::Incentive) else {
-        return Ok(());
-    };
-    if client.contract_info(inc).await?.is_none() {
-        return Ok(());
-    }
-    let name = ContractKind::Incentive;
-    let ft_addr = state.address_of(ContractKind::Ft).map(str::to_string);
-    let reg_addr = state.address_of(ContractKind::Registry).map(str::to_string);
-    match client
-        .smart_query::<incentive::ConfigResponse>(inc, &incentive::QueryMsg::GetConfig {}, None)
-        .await
-    {
-        Ok(cfg) => {
-            r.add(
-                name,
-                "get_config.admin",
-                plan.incentive.admin.as_deref().unwrap_or(deployer),
-                cfg.admin,
-            );
-            r.add(
-                name,
-                "get_config.ft_contract",
-                or_none(ft_addr.clone()),
-                cfg.ft_contract,
-            );
-            r.add(
-                name,
-                "get_config.registry_contract",
-                or_none(reg_addr),
-                cfg.registry_contract,
-            );
-            r.add(
-                name,
-                "get_config.config.enabled",
-                plan.incentive.enabled,
-                cfg.config.enabled,
-            );
-            r.add(
-                name,
-                "get_config.config.emergency_paused",
-                plan.incentive.emergency_paused,
-                cfg.config.emergency_paused,
-            );
-        }
-        Err(e) => r.add(name, "get_config answers", "a config", e),
-    }
-    if let Some(ft_addr) = ft_addr {
-        if client.contract_info(&ft_addr).await?.is_some() {
-            let minter = client
-                .smart_query::<Option<ft::MinterResponse>>(&ft_addr, &ft::QueryMsg::Minter {}, None)
-                .await;
-            let actual = match minter {
-                Ok(m) => or_none(m.map(|m| m.minter)),
-                Err(e) => e.to_string(),
-            };
-            r.add(ContractKind::Ft, "minter = incentive", inc, actual);
-        }
-    }
-    Ok(())
 }

@@ -24,12 +24,10 @@ use cosmwasm_std::Uint128;
 use luckee_types::incentive::{self, ExecuteMsg, RewardRule};
 use serde::Serialize;
 
-use super::{
-    get_config, incentive_address, monitoring_client, write_metrics, Level, MetricsArg, OpsArgs,
-};
-use crate::chain::ops::execute_msg;
+use super::{incentive_address, monitoring_client, write_metrics, Level, MetricsArg, OpsArgs};
 use crate::chain::{ChainClient, TxRequest};
 use crate::cmd::Context;
+use crate::contracts::IncentiveClient;
 use crate::error::Result;
 use crate::keys::{MnemonicSource, Signer};
 use crate::metrics::{self, Metrics};
@@ -225,7 +223,9 @@ async fn simulate(
     contract: &str,
     msg: &ExecuteMsg,
 ) -> std::result::Result<u64, String> {
-    let any = execute_msg(signer.address.as_ref(), contract, msg).map_err(|e| e.to_string())?;
+    let any = IncentiveClient::new(client, contract)
+        .execute(signer.address.as_ref(), msg)
+        .map_err(|e| e.to_string())?;
     let req = TxRequest {
         msgs: vec![any],
         memo: "luckee ops gas (simulation)".into(),
@@ -242,19 +242,9 @@ async fn simulate(
 pub async fn run(ctx: &Context, args: &OpsArgs, g: &GasArgs) -> Result<()> {
     let contract = incentive_address(ctx, args)?;
     let client = monitoring_client(ctx, std::time::Duration::from_secs(30))?;
-    let cfg = get_config(&client, &contract, None).await?;
-    let rules = client
-        .smart_query_all(
-            &contract,
-            None,
-            |start_after| incentive::QueryMsg::GetRules {
-                start_after,
-                limit: Some(luckee_types::MAX_PAGE_LIMIT),
-            },
-            |r: incentive::RulesResponse| r.rules,
-            |r| r.id.clone(),
-        )
-        .await?;
+    let inc = IncentiveClient::new(&client, contract.clone());
+    let cfg = inc.config(None).await?;
+    let rules = inc.all_rules(None).await?;
     let admin = ctx.signer();
     let reporter = load_key(
         ctx,
@@ -319,7 +309,7 @@ pub async fn run(ctx: &Context, args: &OpsArgs, g: &GasArgs) -> Result<()> {
         });
     let outcome = match (&reporter_key, &rule, &recipient) {
         (Ok(k), Ok(rule), Ok(recipient)) => {
-            let activity_id = format!("luckee-gas-probe-{}", crate::chain::ops::unix_now());
+            let activity_id = format!("luckee-gas-probe-{}", crate::clock::unix_now());
             let msg = ExecuteMsg::DistributeReward {
                 recipient: recipient.clone(),
                 rule_id: rule.id.clone(),
@@ -425,23 +415,17 @@ async fn mint_points(
     if let Some(p) = requested {
         return Ok(p);
     }
-    let have: incentive::PointsResponse = client
-        .smart_query(
-            contract,
-            &incentive::QueryMsg::GetPoints {
-                address: user.address.to_string(),
-            },
-            None,
-        )
+    let have = IncentiveClient::new(client, contract)
+        .points(user.address.as_ref(), None)
         .await
         .map_err(|e| e.to_string())?;
-    if have.points.is_zero() {
+    if have.is_zero() {
         return Err(format!(
             "the user {} holds no points to exchange",
             user.address
         ));
     }
-    Ok(have.points.min(cfg.config.exchange_rate.points))
+    Ok(have.min(cfg.config.exchange_rate.points))
 }
 
 fn write_gas_metrics(

@@ -8,16 +8,18 @@
 //! `health` and `gas` are monitoring plugins: they exit with the Nagios codes (see [`Level`]);
 //! every failure of theirs, including a bad config, is UNKNOWN (3) with one line on stdout.
 
+pub mod admin;
 pub mod gas;
 pub mod health;
 pub mod pause;
 pub mod status;
+pub mod withdraw;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use clap::{Args, Subcommand};
-use luckee_types::{ft, incentive};
+use luckee_types::incentive;
 use serde::Serialize;
 
 use super::Context;
@@ -96,6 +98,17 @@ pub enum OpsCommand {
     /// 90000/110000, update_rules 50000/70000 gas, compared with the whole simulated tx's gas.
     /// An operation that cannot be simulated is UNKNOWN with the reason.
     Gas(gas::GasArgs),
+    /// Admin handover: `propose ADDRESS [--chain-admin [--all-contracts]]` (current admin),
+    /// `accept` (the new admin's key), `show`. The signer's role is read from the chain first;
+    /// a wrong key is refused before anything is sent (exit 2).
+    Admin {
+        #[command(subcommand)]
+        /// Which step.
+        command: admin::AdminCommand,
+    },
+    /// Emergency withdraw: move native coins or cw20 tokens the incentive holds to an address
+    /// (`emergency_withdraw`, admin only); the balances are checked before and confirmed after.
+    Withdraw(withdraw::WithdrawArgs),
 }
 
 /// Runs one `ops` subcommand. `health` and `gas` turn every error (also a bad config) into
@@ -114,6 +127,8 @@ pub async fn run(global: &GlobalArgs, cwd: &Path, args: OpsArgs, cmd: OpsCommand
             OpsCommand::Status { metrics } => status::run(&ctx, &args, metrics.path()).await,
             OpsCommand::Health(h) => health::run(&ctx, &args, &h).await,
             OpsCommand::Gas(g) => gas::run(&ctx, &args, &g).await,
+            OpsCommand::Admin { command } => admin::run(&ctx, &args, &command).await,
+            OpsCommand::Withdraw(w) => withdraw::run(&ctx, &args, &w).await,
         }
     }
     .await;
@@ -207,34 +222,12 @@ pub fn incentive_address(ctx: &Context, args: &OpsArgs) -> Result<String> {
     let dir = ctx.cwd.join(&ctx.plan.state_dir);
     let found = state::read_snapshot(&dir, &ctx.net.chain_id)?;
     found.as_ref().and_then(|s| s.address_of(ContractKind::Incentive)).map(str::to_string).ok_or_else(|| {
-        Error::config(format!(
+        Error::usage(format!(
             "no incentive contract recorded in {} for chain-id {}: pass --contract ADDRESS or run `luckee deploy instantiate`",
             dir.display(),
             ctx.net.chain_id
         ))
     })
-}
-
-/// The incentive's `get_config` at `height` (`None` = latest).
-pub async fn get_config(
-    client: &ChainClient,
-    contract: &str,
-    height: Option<u64>,
-) -> Result<incentive::ConfigResponse> {
-    client
-        .smart_query(contract, &incentive::QueryMsg::GetConfig {}, height)
-        .await
-}
-
-/// The FT's cw20 `minter` at `height`: `None` when the token has no minter.
-pub async fn ft_minter(
-    client: &ChainClient,
-    ft_contract: &str,
-    height: Option<u64>,
-) -> Result<Option<ft::MinterResponse>> {
-    client
-        .smart_query(ft_contract, &ft::QueryMsg::Minter {}, height)
-        .await
 }
 
 /// A client for monitoring: every request times out after `timeout`, one retry, so that a dead
@@ -246,7 +239,7 @@ pub fn monitoring_client(ctx: &Context, timeout: Duration) -> Result<ChainClient
         max_delay: Duration::from_millis(200),
         request_timeout: timeout,
     };
-    ChainClient::new(ctx.net.clone(), retry, ctx.ui)
+    ChainClient::new(ctx.net.clone(), retry)
 }
 
 /// Sets the chain-level gauges of a probe: latency, height, block age.

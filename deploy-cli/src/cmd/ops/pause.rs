@@ -12,11 +12,11 @@
 use luckee_types::incentive;
 use serde::Serialize;
 
-use super::{get_config, incentive_address, OpsArgs};
-use crate::chain::ops::execute_msg;
+use super::{incentive_address, OpsArgs};
 use crate::chain::tx::GasEstimate;
 use crate::chain::TxRequest;
 use crate::cmd::Context;
+use crate::contracts::IncentiveClient;
 use crate::error::{Error, Result};
 use crate::ui::Report;
 
@@ -85,7 +85,7 @@ pub async fn run(
     let action = if paused { "pause" } else { "resume" };
     let memo = reason.unwrap_or_else(|| format!("luckee ops {action}"));
     if memo.chars().count() > MAX_MEMO_CHARS {
-        return Err(Error::config(format!(
+        return Err(Error::usage(format!(
             "--reason is {} characters; a tx memo takes at most {MAX_MEMO_CHARS}",
             memo.chars().count()
         )));
@@ -93,7 +93,8 @@ pub async fn run(
     let contract = incentive_address(ctx, args)?;
     let signer = ctx.signer()?;
     let client = ctx.connect().await?;
-    let before = get_config(&client, &contract, None).await?;
+    let inc = IncentiveClient::new(&client, contract.clone());
+    let before = inc.config(None).await?;
     let mut report = PauseReport {
         chain_id: ctx.net.chain_id.clone(),
         contract: contract.clone(),
@@ -111,14 +112,13 @@ pub async fn run(
         return Ok(());
     }
     if before.admin.as_str() != signer.address.as_ref() {
-        return Err(Error::config(format!(
-            "the signer {} is not the incentive's admin {}: use the admin's key (--mnemonic-file / LUCKEE_MNEMONIC)",
+        return Err(Error::usage(format!(
+            "nothing sent: the signer {} is not the incentive's admin {}: use the admin's key (--mnemonic-file / LUCKEE_MNEMONIC)",
             signer.address, before.admin
         )));
     }
-    let msg = execute_msg(
+    let msg = inc.execute(
         signer.address.as_ref(),
-        &contract,
         &incentive::ExecuteMsg::EmergencyPause { paused },
     )?;
     let req = TxRequest {
@@ -132,7 +132,7 @@ pub async fn run(
         return Ok(());
     }
     let outcome = client.send(&signer, &req, &mut |_| Ok(())).await?;
-    let after = get_config(&client, &contract, Some(outcome.height)).await?;
+    let after = inc.config(Some(outcome.height)).await?;
     if after.config.emergency_paused != paused {
         return Err(Error::chain(format!(
             "tx {} landed at height {} but get_config there says emergency_paused = {}",

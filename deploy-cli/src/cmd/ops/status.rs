@@ -14,12 +14,13 @@ use luckee_types::{ft, incentive};
 use serde::Serialize;
 
 use super::{
-    ft_minter, get_config, incentive_address, set_config_metrics, set_probe_metrics,
-    set_stats_metrics, write_metrics, OpsArgs,
+    incentive_address, set_config_metrics, set_probe_metrics, set_stats_metrics, write_metrics,
+    OpsArgs,
 };
-use crate::chain::ops::rfc3339;
 use crate::chain::{ContractInfo, Probe};
+use crate::clock::rfc3339;
 use crate::cmd::Context;
+use crate::contracts::{FtClient, IncentiveClient};
 use crate::error::Result;
 use crate::metrics::{self, Metrics};
 use crate::ui::{or_dash, Report};
@@ -214,46 +215,22 @@ async fn collect(ctx: &Context, contract: &str, m: &mut Metrics) -> Result<Statu
     let probe = client.probe().await?;
     set_probe_metrics(m, contract, &probe);
     let h = Some(probe.status.height);
-    let config = get_config(&client, contract, h).await?;
+    let inc = IncentiveClient::new(&client, contract);
+    let config = inc.config(h).await?;
     set_config_metrics(m, contract, &config);
-    let info = client
-        .contract_info_at(contract, h)
+    let info = inc
+        .info(h)
         .await?
         .ok_or_else(|| crate::Error::chain(format!("no contract at {contract}")))?;
-    let cw2 = client.cw2_version(contract).await?;
-    let rules = client
-        .smart_query_all(
-            contract,
-            h,
-            |start_after| incentive::QueryMsg::GetRules {
-                start_after,
-                limit: Some(luckee_types::MAX_PAGE_LIMIT),
-            },
-            |r: incentive::RulesResponse| r.rules,
-            |r| r.id.clone(),
-        )
-        .await?;
-    let reporters = client
-        .smart_query_all(
-            contract,
-            h,
-            |start_after| incentive::QueryMsg::GetRegisteredContracts {
-                start_after,
-                limit: Some(luckee_types::MAX_PAGE_LIMIT),
-            },
-            |r: incentive::RegisteredContractsResponse| r.contracts,
-            |c| c.address.to_string(),
-        )
-        .await?;
+    let cw2 = inc.cw2(h).await?;
+    let rules = inc.all_rules(h).await?;
+    let reporters = inc.all_reporters(h).await?;
     let ft_addr = config.ft_contract.to_string();
-    let token_info: ft::TokenInfoResponse = client
-        .smart_query(&ft_addr, &ft::QueryMsg::TokenInfo {}, h)
-        .await?;
-    let minter = ft_minter(&client, &ft_addr, h).await?;
+    let ft = FtClient::new(&client, ft_addr.clone());
+    let token_info = ft.token_info(h).await?;
+    let minter = ft.minter(h).await?;
     let minter_is_incentive = minter.as_ref().is_some_and(|mi| mi.minter == contract);
-    let stats: incentive::StatsResponse = client
-        .smart_query(contract, &incentive::QueryMsg::GetStats { day: None }, h)
-        .await?;
+    let stats = inc.stats(None, h).await?;
     let l = [("contract", contract)];
     m.set_bool(metrics::FT_MINTER_OK, &l, minter_is_incentive);
     m.set(

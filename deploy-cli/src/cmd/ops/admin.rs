@@ -1,0 +1,345 @@
+//! `luckee ops admin propose ADDRESS [--chain-admin] [--all-contracts] | accept | show` — the
+//! admin handover.
+//!
+//! The incentive's own `admin` moves in two steps: `propose_admin {new_admin}` signed by the
+//! current admin, then `accept_admin {}` signed by the new admin's key. `--chain-admin` also
+//! moves the chain-level (wasmd, migration) admin of the incentive with `MsgUpdateAdmin` in the
+//! same tx; `--all-contracts` does so for every contract luckee deployed. Before anything is
+//! sent, luckee reads who holds each role from the chain and refuses (exit 2, naming both
+//! addresses) when the signer does not: no fee is paid for a tx that would fail.
+//!
+//! Both steps are crash-safe like deploy (pending tx recorded before the broadcast) and
+//! confirmed by re-reading `get_config` / `ContractInfo` at the tx's height.
+
+use clap::Subcommand;
+use luckee_types::incentive::ExecuteMsg;
+use serde::Serialize;
+
+use super::{incentive_address, OpsArgs};
+use crate::chain::tx::GasEstimate;
+use crate::chain::TxRequest;
+use crate::cmd::deploy::{send_recorded, settle_pending};
+use crate::cmd::Context;
+use crate::contracts::{ContractKind, FtClient, IncentiveClient, RegistryClient};
+use crate::error::{Error, Result};
+use crate::state::LockMode;
+use crate::ui::{notes_text, or_dash, table, Report};
+
+/// `luckee ops admin …`
+#[derive(Debug, Clone, Subcommand)]
+pub enum AdminCommand {
+    /// Propose ADDRESS as the incentive's new admin (signed by the current admin); it takes
+    /// over when it runs `luckee ops admin accept` with its own key.
+    Propose {
+        /// The new admin (bech32 address of the network's prefix).
+        address: String,
+        /// Also move the incentive's chain-level (migration) admin to ADDRESS, in the same tx.
+        #[arg(long)]
+        chain_admin: bool,
+        /// With --chain-admin: move the chain-level admin of every contract luckee deployed.
+        #[arg(long, requires = "chain_admin")]
+        all_contracts: bool,
+    },
+    /// Accept a proposed handover: signed by the proposed admin's key.
+    Accept,
+    /// Who holds each role: incentive admin and pending admin, chain-level admins, registry
+    /// admin, FT minter.
+    Show,
+}
+
+/// One role and who holds it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Role {
+    /// The contract.
+    pub contract: String,
+    /// The role, e.g. `admin`, `pending admin`, `chain admin`, `minter`.
+    pub role: String,
+    /// Who holds it (`None` = nobody).
+    pub holder: Option<String>,
+}
+
+/// Result of `ops admin …`.
+#[derive(Debug, Clone, Serialize)]
+pub struct AdminReport {
+    /// Chain-id of the network.
+    pub chain_id: String,
+    /// `propose`, `accept` or `show`.
+    pub action: &'static str,
+    /// The messages sent (or that a dry run would send).
+    pub messages: Vec<String>,
+    /// Hash of the tx.
+    pub tx: Option<String>,
+    /// Height of its block.
+    pub height: Option<u64>,
+    /// Gas estimate of a `--dry-run`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<GasEstimate>,
+    /// Every role after the run (read at `height`, or latest).
+    pub roles: Vec<Role>,
+    /// What to do next, resolved pending txs.
+    pub notes: Vec<String>,
+}
+
+impl Report for AdminReport {
+    fn text(&self) -> String {
+        let mut out = String::new();
+        for m in &self.messages {
+            out.push_str(&format!("  {m}\n"));
+        }
+        match (&self.tx, &self.dry_run) {
+            (Some(tx), _) => out.push_str(&format!(
+                "tx {tx} at height {}\n",
+                self.height.unwrap_or_default()
+            )),
+            (None, Some(e)) => out.push_str(&format!(
+                "dry run: gas used {} → gas limit {}, fee {}; nothing broadcast\n",
+                e.gas_used, e.gas_limit, e.fee
+            )),
+            (None, None) if self.action != "show" => out.push_str("nothing to do\n"),
+            _ => {}
+        }
+        let rows: Vec<Vec<String>> = self
+            .roles
+            .iter()
+            .map(|r| {
+                vec![
+                    r.contract.clone(),
+                    r.role.clone(),
+                    or_dash(r.holder.as_ref()),
+                ]
+            })
+            .collect();
+        out.push_str(&table(&["CONTRACT", "ROLE", "HOLDER"], &rows));
+        out.push_str(&notes_text(&self.notes));
+        out
+    }
+}
+
+/// Every role of the deployment at `height`.
+async fn roles(
+    ctx: &Context,
+    client: &crate::chain::ChainClient,
+    incentive: &str,
+    height: Option<u64>,
+) -> Result<Vec<Role>> {
+    let role = |contract: &str, role: &str, holder: Option<String>| Role {
+        contract: contract.into(),
+        role: role.into(),
+        holder: holder.filter(|h| !h.is_empty()),
+    };
+    let inc = IncentiveClient::new(client, incentive);
+    let cfg = inc.config(height).await?;
+    let mut out = vec![
+        role("luckee_incentive", "admin", Some(cfg.admin.to_string())),
+        role(
+            "luckee_incentive",
+            "pending admin",
+            cfg.pending_admin.map(|a| a.to_string()),
+        ),
+    ];
+    let state = crate::state::read_snapshot(&ctx.cwd.join(&ctx.plan.state_dir), &ctx.net.chain_id)?;
+    let mut addresses: Vec<(ContractKind, String)> = state
+        .map(|s| {
+            s.contracts
+                .into_iter()
+                .map(|(k, r)| (k, r.address))
+                .collect()
+        })
+        .unwrap_or_default();
+    if addresses.is_empty() {
+        addresses.push((ContractKind::Incentive, incentive.to_string()));
+    }
+    for (kind, addr) in &addresses {
+        let info = client.contract_info_at(addr, height).await?;
+        out.push(role(kind.name(), "chain admin", info.map(|i| i.admin)));
+    }
+    if let Some((_, reg)) = addresses.iter().find(|(k, _)| *k == ContractKind::Registry) {
+        let admin = RegistryClient::new(client, reg.clone())
+            .config(height)
+            .await?
+            .admin;
+        out.push(role("mock_registry", "admin", Some(admin.to_string())));
+    }
+    let minter = FtClient::new(client, cfg.ft_contract.to_string())
+        .minter(height)
+        .await?;
+    out.push(role("ft", "minter", minter.map(|m| m.minter)));
+    Ok(out)
+}
+
+/// Runs one `ops admin` subcommand.
+pub async fn run(ctx: &Context, args: &OpsArgs, cmd: &AdminCommand) -> Result<()> {
+    let contract = incentive_address(ctx, args)?;
+    let action = match cmd {
+        AdminCommand::Propose { .. } => "propose",
+        AdminCommand::Accept => "accept",
+        AdminCommand::Show => "show",
+    };
+    let mut report = AdminReport {
+        chain_id: ctx.net.chain_id.clone(),
+        action,
+        messages: vec![],
+        tx: None,
+        height: None,
+        dry_run: None,
+        roles: vec![],
+        notes: vec![],
+    };
+    if let AdminCommand::Show = cmd {
+        let client = ctx.connect().await?;
+        report.roles = roles(ctx, &client, &contract, None).await?;
+        ctx.print(&report);
+        return Ok(());
+    }
+    if let AdminCommand::Propose { address, .. } = cmd {
+        ctx.net.check_address("new admin", address)?;
+    }
+    let signer = ctx.signer()?;
+    let me = signer.address.to_string();
+    let client = ctx.connect().await?;
+    let (mut store, mut state) = ctx.open_state(LockMode::Exclusive)?;
+    report.notes = settle_pending(ctx.dry_run, &client, &mut store, &mut state).await?;
+    let inc = IncentiveClient::new(&client, contract.clone());
+    let cfg = inc.config(None).await?;
+    let mut msgs = Vec::new();
+    match cmd {
+        AdminCommand::Propose {
+            address,
+            chain_admin,
+            all_contracts,
+        } => {
+            if cfg.admin.as_str() != me {
+                return Err(Error::usage(format!(
+                    "nothing sent: proposing an admin needs the incentive's admin {}, but the signer is {me}",
+                    cfg.admin
+                )));
+            }
+            if cfg.admin.as_str() != address
+                && cfg.pending_admin.as_ref().map(|a| a.as_str()) != Some(address)
+            {
+                msgs.push((
+                    inc.execute(
+                        &me,
+                        &ExecuteMsg::ProposeAdmin {
+                            new_admin: address.clone(),
+                        },
+                    )?,
+                    format!("propose_admin {address}"),
+                ));
+            }
+            if *chain_admin {
+                let mut targets = vec![(ContractKind::Incentive, contract.clone())];
+                if *all_contracts {
+                    targets = state
+                        .contracts
+                        .iter()
+                        .map(|(k, r)| (*k, r.address.clone()))
+                        .collect();
+                }
+                for (kind, addr) in targets {
+                    let info = client
+                        .contract_info(&addr)
+                        .await?
+                        .ok_or_else(|| Error::chain(format!("no contract {kind} at {addr}")))?;
+                    if info.admin == *address {
+                        continue;
+                    }
+                    if info.admin != me {
+                        return Err(Error::usage(format!(
+                            "nothing sent: moving the chain-level admin of {kind} needs its admin {}, but the signer is {me}",
+                            if info.admin.is_empty() { "(none)" } else { &info.admin }
+                        )));
+                    }
+                    msgs.push((
+                        crate::contracts::update_admin_msg(&me, &addr, address),
+                        format!("update chain admin of {kind} to {address}"),
+                    ));
+                }
+            }
+            report.notes.push(format!(
+                "next: {address} runs `luckee ops admin accept`; then set deploy.incentive.admin = \"{address}\"{} in luckee.toml so that `luckee plan` stays clean",
+                if *chain_admin { format!(" and deploy.admin = \"{address}\"") } else { String::new() }
+            ));
+        }
+        AdminCommand::Accept => {
+            if cfg.admin.as_str() == me {
+                report.roles = roles(ctx, &client, &contract, None).await?;
+                report
+                    .notes
+                    .push(format!("{me} already is the incentive's admin"));
+                ctx.print(&report);
+                return Ok(());
+            }
+            match cfg.pending_admin.as_ref().map(|a| a.as_str()) {
+                Some(p) if p == me => msgs.push((inc.execute(&me, &ExecuteMsg::AcceptAdmin {})?, "accept_admin".into())),
+                Some(p) => {
+                    return Err(Error::usage(format!(
+                        "nothing sent: the proposed admin is {p}, but the signer is {me} (sign with the proposed admin's key)"
+                    )))
+                }
+                None => {
+                    return Err(Error::usage(format!(
+                        "nothing sent: no admin handover is pending (the admin {} must run `luckee ops admin propose {me}` first)",
+                        cfg.admin
+                    )))
+                }
+            }
+        }
+        AdminCommand::Show => unreachable!("handled above"),
+    }
+    report.messages = msgs.iter().map(|(_, w)| w.clone()).collect();
+    if msgs.is_empty() {
+        report.roles = roles(ctx, &client, &contract, None).await?;
+        ctx.print(&report);
+        return Ok(());
+    }
+    let req = TxRequest {
+        msgs: msgs.into_iter().map(|(m, _)| m).collect(),
+        memo: format!("luckee ops admin {action}"),
+        tags: vec![format!("admin-{action}")],
+    };
+    if ctx.dry_run {
+        report.dry_run = Some(client.estimate_fresh(&signer, &req).await?);
+        ctx.print(&report);
+        return Ok(());
+    }
+    let outcome = send_recorded(
+        &client,
+        &signer,
+        &mut store,
+        &mut state,
+        &req,
+        vec![],
+        vec![],
+    )
+    .await?;
+    report.tx = Some(outcome.hash.clone());
+    report.height = Some(outcome.height);
+    let after = inc.config(Some(outcome.height)).await?;
+    let confirmed = match cmd {
+        AdminCommand::Propose { address, .. } => {
+            after.pending_admin.as_ref().map(|a| a.as_str()) == Some(address.as_str())
+                || after.admin.as_str() == address
+        }
+        _ => after.admin.as_str() == me,
+    };
+    if !confirmed {
+        return Err(Error::chain(format!(
+            "tx {} landed at height {} but get_config there shows admin {} / pending {:?}",
+            outcome.hash, outcome.height, after.admin, after.pending_admin
+        )));
+    }
+    // The state file records each contract's chain-level admin: keep it true.
+    for rec in state.contracts.values_mut() {
+        if let Some(info) = client
+            .contract_info_at(&rec.address, Some(outcome.height))
+            .await?
+        {
+            rec.admin = info.admin;
+        }
+    }
+    store.save(&state)?;
+    report.roles = roles(ctx, &client, &contract, Some(outcome.height)).await?;
+    ctx.print(&report);
+    Ok(())
+}
