@@ -105,6 +105,10 @@ pub struct PendingTx {
     pub tags: Vec<String>,
     /// Unix time (seconds) just before broadcast.
     pub recorded_at: u64,
+    /// The chain's latest height when it was signed (it lands above): where a node without a
+    /// tx indexer is searched from. Absent in state files of luckee ≤ 0.1.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_height: Option<u64>,
     /// Store-code messages, in message order.
     #[serde(default)]
     pub uploads: Vec<PendingUpload>,
@@ -363,6 +367,7 @@ mod tests {
             tx_hash: "AB".into(),
             tags: vec![],
             recorded_at: 0,
+            from_height: None,
             uploads: vec![],
             instantiates: vec![],
         });
@@ -440,6 +445,7 @@ mod tests {
             tx_hash: "CC".into(),
             tags: vec!["instantiate".into()],
             recorded_at: 1,
+            from_height: Some(5),
             uploads: vec![PendingUpload {
                 msg_index: 0,
                 contract: ContractKind::Ft,

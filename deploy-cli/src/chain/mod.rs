@@ -18,7 +18,7 @@ pub mod query;
 pub mod tx;
 
 use std::future::Future;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -115,6 +115,7 @@ pub struct ChainClient {
     current: AtomicUsize,
     retry: RetryPolicy,
     progress: Arc<dyn Progress>,
+    indexer_disabled: AtomicBool,
 }
 
 impl std::fmt::Debug for ChainClient {
@@ -152,6 +153,7 @@ impl ChainClient {
             current: AtomicUsize::new(0),
             retry,
             progress: Arc::new(NoProgress),
+            indexer_disabled: AtomicBool::new(false),
         })
     }
 
@@ -188,6 +190,15 @@ impl ChainClient {
     pub fn with_progress(mut self, progress: Arc<dyn Progress>) -> ChainClient {
         self.progress = progress;
         self
+    }
+
+    /// Whether the node answered that its tx indexer is disabled (see [`ChainClient::find_tx`]).
+    pub fn indexer_disabled(&self) -> bool {
+        self.indexer_disabled.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn set_indexer_disabled(&self) {
+        self.indexer_disabled.store(true, Ordering::Relaxed);
     }
 
     /// Reports the start (`Some`) or end (`None`) of a long wait.

@@ -70,6 +70,9 @@ pub struct SignedTx {
     pub fee: u128,
     /// Sequence it was signed with.
     pub sequence: u64,
+    /// The chain's latest height when it was signed: it can only land above. Recorded with a
+    /// pending tx, so that a node without a tx indexer can be searched block by block.
+    pub from_height: u64,
 }
 
 /// Gas estimate of a tx (also the `--dry-run` output).
@@ -219,6 +222,7 @@ impl ChainClient {
             gas_limit,
             fee,
             sequence: acct.sequence,
+            from_height: 0,
         })
     }
 
@@ -303,11 +307,12 @@ impl ChainClient {
         }
         let mut sent: Vec<String> = Vec::new();
         let mut expected_sequence = None;
+        let from_height = self.status().await?.height;
         for attempt in 0..=SEQUENCE_RETRIES {
             // An earlier attempt whose CheckTx said "wrong sequence" may still be the one that
             // landed (e.g. a broadcast whose answer was lost): look before re-signing.
             for h in &sent {
-                if let Some(found) = self.find_tx(h).await? {
+                if let Some(found) = self.find_tx(h, &mut from_height.clone()).await? {
                     return found.into_result();
                 }
             }
@@ -332,7 +337,8 @@ impl ChainClient {
                 }
                 Err(e) => return Err(e),
             };
-            let signed = self.sign(signer, acct, req, est.gas_limit, est.fee)?;
+            let mut signed = self.sign(signer, acct, req, est.gas_limit, est.fee)?;
+            signed.from_height = from_height;
             tracing::info!(
                 hash = %signed.hash, sequence = signed.sequence, gas_limit = est.gas_limit, fee = %est.fee,
                 tags = ?req.tags, "broadcasting tx"
@@ -343,7 +349,10 @@ impl ChainClient {
             match self.broadcast(&signed).await? {
                 Broadcast::Accepted => {
                     test_abort_hook(ABORT_AFTER_BROADCAST_ENV, &req.tags, &signed.hash);
-                    return self.wait_for_tx(&signed.hash).await?.into_result();
+                    return self
+                        .wait_for_tx(&signed.hash, from_height)
+                        .await?
+                        .into_result();
                 }
                 Broadcast::WrongSequence(log) => {
                     tracing::warn!(
@@ -392,8 +401,33 @@ impl ChainClient {
         }
     }
 
-    /// Looks a tx up by hash (`/tx`); `None` if the node does not know it (not yet, or never).
-    pub async fn find_tx(&self, hash: &str) -> Result<Option<TxOutcome>> {
+    /// Looks a tx up by hash; `None` if the node does not know it (not yet, or never).
+    ///
+    /// Source: `/tx` when the node indexes txs. A node with `tx_index.indexer = "null"` (common
+    /// on validators and sentries) answers "transaction indexing is disabled": that is noticed
+    /// once per client (said at `-v`), and from then on the blocks from `*from_height` to the
+    /// latest height are searched instead (`/block`, then `/block_results` of the block that
+    /// holds the tx); `*from_height` advances past every block searched, so repeated calls
+    /// read each block once.
+    pub async fn find_tx(&self, hash: &str, from_height: &mut u64) -> Result<Option<TxOutcome>> {
+        if !self.indexer_disabled() {
+            match self.find_indexed_tx(hash).await {
+                Err(Error::Chain(e)) if e.contains(INDEXER_DISABLED) => {
+                    self.set_indexer_disabled();
+                    tracing::info!(
+                        endpoint = self.endpoint(),
+                        "the node's tx indexer is disabled: confirming txs by reading blocks from height {from_height}"
+                    );
+                }
+                other => return other,
+            }
+        }
+        self.find_tx_in_blocks(hash, from_height).await
+    }
+
+    /// `/tx` by hash; `None` if the node does not know it. Errors: exit 3 when the node
+    /// refuses the call (e.g. its tx indexer is disabled).
+    async fn find_indexed_tx(&self, hash: &str) -> Result<Option<TxOutcome>> {
         let h: cosmrs::tendermint::Hash = hash
             .parse()
             .map_err(|e| Error::usage(format!("tx hash '{hash}': {e}")))?;
@@ -407,32 +441,47 @@ impl ChainClient {
             })
             .await?;
         let Some(r) = res else { return Ok(None) };
-        let result = r.tx_result;
-        let msg_responses = decode_msg_data(result.data.as_ref())
-            .map_err(|e| Error::chain(format!("tx {hash}: undecodable result data: {e}")))?;
-        Ok(Some(TxOutcome {
-            hash: hash.to_string(),
-            height: r.height.value(),
-            code: result.code.value(),
-            codespace: result.codespace,
-            log: result.log,
-            gas_wanted: u64::try_from(result.gas_wanted).unwrap_or_default(),
-            gas_used: u64::try_from(result.gas_used).unwrap_or_default(),
-            msg_responses,
-            events: result.events,
-        }))
+        outcome_of(hash, r.height.value(), r.tx_result).map(Some)
     }
 
-    /// Polls `/tx` until `hash` is in a block (success or failure) or the network's tx timeout
-    /// passes. Errors: exit 4 naming the hash on timeout.
-    pub async fn wait_for_tx(&self, hash: &str) -> Result<TxOutcome> {
-        self.wait_for_tx_within(hash, self.network().tx_timeout)
-            .await
+    /// Searches the blocks from `*from_height` to the latest for `hash` (see [`Self::find_tx`]).
+    async fn find_tx_in_blocks(
+        &self,
+        hash: &str,
+        from_height: &mut u64,
+    ) -> Result<Option<TxOutcome>> {
+        let latest = self.status().await?.height;
+        if *from_height == 0 {
+            *from_height = latest;
+        }
+        while *from_height <= latest {
+            let height = block_height(*from_height)?;
+            let block = self
+                .rpc("block", |c| async move { c.block(height).await })
+                .await?;
+            if let Some(index) = block.block.data.iter().position(|tx| tx_hash(tx) == hash) {
+                let results = self
+                    .rpc(
+                        "block_results",
+                        |c| async move { c.block_results(height).await },
+                    )
+                    .await?;
+                let result = results.txs_results.unwrap_or_default().into_iter().nth(index).ok_or_else(|| {
+                    Error::chain(format!("block_results of height {height} lack the result of tx {hash} (index {index})"))
+                })?;
+                return outcome_of(hash, height.value(), result).map(Some);
+            }
+            *from_height += 1;
+        }
+        Ok(None)
     }
 
-    /// [`Self::wait_for_tx`] with an explicit timeout.
-    pub async fn wait_for_tx_within(&self, hash: &str, timeout: Duration) -> Result<TxOutcome> {
-        self.poll_tx(hash, timeout).await?.ok_or_else(|| {
+    /// Waits until `hash` is in a block (success or failure) or the network's tx timeout
+    /// passes; `from_height` is the height before it was broadcast. Errors: exit 4 naming the
+    /// hash on timeout (its outcome is unknown, never reported as failed).
+    pub async fn wait_for_tx(&self, hash: &str, from_height: u64) -> Result<TxOutcome> {
+        let timeout = self.network().tx_timeout;
+        self.poll_tx(hash, timeout, from_height).await?.ok_or_else(|| {
             Error::network(format!(
                 "tx {hash} was not included in a block within {} s; it may still land: re-run to resolve it",
                 timeout.as_secs()
@@ -440,12 +489,19 @@ impl ChainClient {
         })
     }
 
-    /// Polls `/tx` for `hash` for at most `within` (at least once); `None` if still unknown.
-    pub async fn poll_tx(&self, hash: &str, within: Duration) -> Result<Option<TxOutcome>> {
+    /// Looks for `hash` for at most `within` (at least once), from block `from_height` on
+    /// ([`Self::find_tx`]); `None` if still unknown.
+    pub async fn poll_tx(
+        &self,
+        hash: &str,
+        within: Duration,
+        from_height: u64,
+    ) -> Result<Option<TxOutcome>> {
         self.progress(Some(&format!("waiting for tx {hash} to be included")));
         let start = Instant::now();
+        let mut from = from_height;
         loop {
-            let found = self.find_tx(hash).await;
+            let found = self.find_tx(hash, &mut from).await;
             if !matches!(found, Ok(None)) {
                 self.progress(None);
             }
@@ -460,6 +516,35 @@ impl ChainClient {
             tokio::time::sleep(POLL_INTERVAL).await;
         }
     }
+}
+
+/// What CometBFT answers to `/tx` when its indexer is off.
+const INDEXER_DISABLED: &str = "transaction indexing is disabled";
+
+fn block_height(h: u64) -> Result<cosmrs::tendermint::block::Height> {
+    cosmrs::tendermint::block::Height::try_from(h)
+        .map_err(|e| Error::usage(format!("height {h}: {e}")))
+}
+
+/// A tx's result (`/tx` or `/block_results`) as a [`TxOutcome`].
+fn outcome_of(
+    hash: &str,
+    height: u64,
+    result: cosmrs::tendermint::abci::types::ExecTxResult,
+) -> Result<TxOutcome> {
+    let msg_responses = decode_msg_data(result.data.as_ref())
+        .map_err(|e| Error::chain(format!("tx {hash}: undecodable result data: {e}")))?;
+    Ok(TxOutcome {
+        hash: hash.to_string(),
+        height,
+        code: result.code.value(),
+        codespace: result.codespace,
+        log: result.log,
+        gas_wanted: u64::try_from(result.gas_wanted).unwrap_or_default(),
+        gas_used: u64::try_from(result.gas_used).unwrap_or_default(),
+        msg_responses,
+        events: result.events,
+    })
 }
 
 /// Decodes a tx result's `data` (`TxMsgData`) into its `msg_responses`.

@@ -8,7 +8,9 @@ pub mod instantiate;
 pub mod upload;
 pub mod verify;
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
+
+use crate::clock::unix_now;
 
 use cosmrs::proto::cosmwasm::wasm::v1::{MsgInstantiateContract2Response, MsgStoreCodeResponse};
 use cosmrs::AccountId;
@@ -64,14 +66,6 @@ pub fn predict_address(checksum_hex: &str, creator: &AccountId, salt: &str) -> R
     AccountId::new(creator.prefix(), addr.as_slice())
         .map(|a| a.to_string())
         .map_err(|e| Error::usage(format!("instantiate2 address: {e}")))
-}
-
-/// Unix time in seconds.
-pub fn now_secs() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or_default()
 }
 
 /// Records the effects of the successful tx `o` described by `p` in `state` and clears
@@ -140,13 +134,15 @@ pub async fn send_recorded(
         tx_hash: String::new(),
         tags: req.tags.clone(),
         recorded_at: 0,
+        from_height: None,
         uploads,
         instantiates,
     };
     let sent = client
         .send(signer, req, &mut |signed| {
             pending.tx_hash = signed.hash.clone();
-            pending.recorded_at = now_secs();
+            pending.recorded_at = unix_now() as u64;
+            pending.from_height = Some(signed.from_height);
             state.pending = Some(pending.clone());
             store.save(state)
         })
@@ -199,10 +195,16 @@ pub async fn resolve_pending(
     let Some(p) = state.pending.clone() else {
         return Ok(vec![]);
     };
-    let age = Duration::from_secs(now_secs().saturating_sub(p.recorded_at));
+    let age = Duration::from_secs((unix_now() as u64).saturating_sub(p.recorded_at));
     let remaining = client.network().tx_timeout.saturating_sub(age);
     tracing::info!(hash = %p.tx_hash, "resolving pending tx of an earlier run");
-    let note = match client.poll_tx(&p.tx_hash, remaining).await? {
+    // Without a recorded height (older state files), a node without a tx indexer is searched
+    // over the last 1000 blocks.
+    let from = match p.from_height {
+        Some(h) => h,
+        None => client.status().await?.height.saturating_sub(1000).max(1),
+    };
+    let note = match client.poll_tx(&p.tx_hash, remaining, from).await? {
         Some(o) if o.code == 0 => {
             apply_outcome(state, &p, &o)?;
             format!(
@@ -294,6 +296,7 @@ mod tests {
             tx_hash: "H".into(),
             tags: vec!["upload".into()],
             recorded_at: 0,
+            from_height: Some(1),
             uploads: vec![PendingUpload {
                 msg_index: 0,
                 contract: ContractKind::Incentive,
