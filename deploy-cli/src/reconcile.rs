@@ -355,6 +355,29 @@ fn rule_text(r: &RewardRule) -> String {
     )
 }
 
+/// The fields in which two rules differ: `("reward 5", "reward 7")`.
+fn rule_diff(have: &RewardRule, want: &RewardRule) -> (String, String) {
+    let cap = |c: Option<u32>| c.map(|c| c.to_string()).unwrap_or_else(|| "none".into());
+    let fields = [
+        ("reward", have.reward.to_string(), want.reward.to_string()),
+        ("points", have.points.to_string(), want.points.to_string()),
+        ("daily_cap", cap(have.daily_cap), cap(want.daily_cap)),
+        (
+            "enabled",
+            have.enabled.to_string(),
+            want.enabled.to_string(),
+        ),
+    ];
+    let (mut old, mut new) = (Vec::new(), Vec::new());
+    for (name, h, w) in fields {
+        if h != w {
+            old.push(format!("{name} {h}"));
+            new.push(format!("{name} {w}"));
+        }
+    }
+    (old.join(", "), new.join(", "))
+}
+
 fn rate_text(r: &ExchangeRate) -> String {
     format!("{} points = {} base units", r.points, r.amount)
 }
@@ -446,14 +469,17 @@ pub fn plan_changes(snap: &Snapshot, desired: &Desired) -> Diff {
                     Some(rule_text(want)),
                     Action::UpsertRule { rule: want.clone() },
                 ),
-                Some(have) if have != want => push(
-                    Op::Change,
-                    IncK,
-                    format!("rule {}", want.id),
-                    Some(rule_text(have)),
-                    Some(rule_text(want)),
-                    Action::UpsertRule { rule: want.clone() },
-                ),
+                Some(have) if have != want => {
+                    let (old, new) = rule_diff(have, want);
+                    push(
+                        Op::Change,
+                        IncK,
+                        format!("rule {}", want.id),
+                        Some(old),
+                        Some(new),
+                        Action::UpsertRule { rule: want.clone() },
+                    )
+                }
                 Some(_) => {}
             }
         }
@@ -717,15 +743,20 @@ pub fn messages(changes: &[Change], desired: &Desired, sender: &str) -> Result<V
         });
     }
     if !upsert.is_empty() || !remove.is_empty() {
-        let what = format!(
-            "update_rules upsert [{}] remove [{}]",
-            upsert
-                .iter()
-                .map(|r| r.id.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
-            remove.join(", ")
-        );
+        let ids = |v: Vec<&str>| format!("[{}]", v.join(", "));
+        let mut what = "update_rules".to_string();
+        if !upsert.is_empty() {
+            what += &format!(
+                " upsert {}",
+                ids(upsert.iter().map(|r| r.id.as_str()).collect())
+            );
+        }
+        if !remove.is_empty() {
+            what += &format!(
+                " remove {}",
+                ids(remove.iter().map(String::as_str).collect())
+            );
+        }
         let msg = IncentiveMsg::UpdateRules { upsert, remove };
         steps.push(Step {
             msg: execute_msg::<Incentive>(sender, &addr(ContractKind::Incentive)?, &msg)?,
@@ -1148,7 +1179,7 @@ mod tests {
         assert!(diff.to_apply(false).is_empty());
         let steps = messages(&diff.to_apply(true), &d, ME).unwrap();
         assert_eq!(steps.len(), 1);
-        assert_eq!(steps[0].what, "update_rules upsert [] remove [a, b]");
+        assert_eq!(steps[0].what, "update_rules remove [a, b]");
     }
 
     #[test]

@@ -263,14 +263,15 @@ fn rejected_or_failing_txs_leave_the_state_file_as_it_was() {
         "rejected by CheckTx",
     );
     assert!(r.stderr().contains("insufficient fee"), "{}", r.stderr());
-    // The contract refuses the message: simulation fails, nothing is broadcast.
+    // A rule the contract would refuse (empty id) is caught by plan validation: exit 2 before
+    // any simulation or fee.
     w.write_config("[deploy.incentive]\nrules = [{ id = \"\", reward = \"1\", points = \"1\" }]\n");
     refused(
         &w,
         &["deploy", "instantiate"],
         &[],
-        exit::TX_FAILED,
-        "simulation failed",
+        exit::USAGE,
+        "must be 1..=64 bytes",
     );
     // A first run whose tx is rejected leaves no state file behind.
     let fresh = Workdir::with_artifacts(true);

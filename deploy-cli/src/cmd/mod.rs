@@ -7,12 +7,15 @@ pub mod plan;
 
 use std::path::{Path, PathBuf};
 
-use crate::chain::{ChainClient, RetryPolicy};
+use serde::Serialize;
+
+use crate::chain::tx::GasEstimate;
+use crate::chain::{ChainClient, RetryPolicy, TxOutcome, TxRequest};
 use crate::cli::GlobalArgs;
 use crate::config::{ConfigFile, Network, NetworkOverrides, OpsConfig, Plan};
 use crate::error::Result;
 use crate::keys::{MnemonicSource, Signer};
-use crate::state::{DeploymentState, LockMode, StateStore};
+use crate::state::{DeploymentState, LockMode, PendingInstantiate, PendingUpload, StateStore};
 use crate::ui::{print_report, OutputFormat, Report, Ui};
 
 /// Everything a subcommand needs from the command line and config, resolved and validated
@@ -97,5 +100,92 @@ impl Context {
     /// Prints a report in the selected format.
     pub fn print(&self, report: &impl Report) {
         print_report(self.output, report)
+    }
+}
+
+/// The tx a command sent or, with `--dry-run`, only simulated. Flattened into the reports of
+/// every command that changes the chain (JSON keys `tx`, `height`, `gas_used`, `dry_run`).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct TxSummary {
+    /// Hash of the tx (upper-case hex).
+    pub tx: Option<String>,
+    /// Height of the block that included it.
+    pub height: Option<u64>,
+    /// Gas it used.
+    pub gas_used: Option<u64>,
+    /// Gas estimate of a `--dry-run` (gas used, gas limit, fee in base units of the fee denom).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<GasEstimate>,
+}
+
+impl TxSummary {
+    /// One line: `tx HASH at height H, gas used G` or the dry run's estimate; `None` when
+    /// nothing was sent or simulated.
+    pub fn line(&self) -> Option<String> {
+        match (&self.tx, &self.dry_run) {
+            (Some(tx), _) => Some(format!(
+                "tx {tx} at height {}, gas used {}",
+                self.height.unwrap_or_default(),
+                self.gas_used.unwrap_or_default()
+            )),
+            (None, Some(e)) => Some(format!(
+                "dry run: gas used {} → gas limit {}, fee {}; nothing broadcast",
+                e.gas_used, e.gas_limit, e.fee
+            )),
+            (None, None) => None,
+        }
+    }
+}
+
+/// The crash-safe way a command changes the chain, shared by every such command.
+pub struct Send<'a> {
+    /// The connected client.
+    pub client: &'a ChainClient,
+    /// Who signs.
+    pub signer: &'a Signer,
+    /// The locked state file (the pending tx hash is recorded there before the broadcast).
+    pub store: &'a mut StateStore,
+    /// Its content.
+    pub state: &'a mut DeploymentState,
+}
+
+impl Send<'_> {
+    /// With `--dry-run`: simulates `req` (nothing broadcast, nothing written) and returns the
+    /// estimate. Otherwise sends it with [`deploy::send_recorded`] (`uploads` / `instantiates`
+    /// describe its store and instantiate messages) and returns the outcome too.
+    pub async fn send_or_simulate(
+        &mut self,
+        dry_run: bool,
+        req: &TxRequest,
+        uploads: Vec<PendingUpload>,
+        instantiates: Vec<PendingInstantiate>,
+    ) -> Result<(TxSummary, Option<TxOutcome>)> {
+        if dry_run {
+            let est = self.client.estimate_fresh(self.signer, req).await?;
+            return Ok((
+                TxSummary {
+                    dry_run: Some(est),
+                    ..Default::default()
+                },
+                None,
+            ));
+        }
+        let o = deploy::send_recorded(
+            self.client,
+            self.signer,
+            self.store,
+            self.state,
+            req,
+            uploads,
+            instantiates,
+        )
+        .await?;
+        let summary = TxSummary {
+            tx: Some(o.hash.clone()),
+            height: Some(o.height),
+            gas_used: Some(o.gas_used),
+            dry_run: None,
+        };
+        Ok((summary, Some(o)))
     }
 }

@@ -9,9 +9,8 @@
 
 use serde::Serialize;
 
-use super::deploy::{send_recorded, settle_pending};
-use super::Context;
-use crate::chain::tx::GasEstimate;
+use super::deploy::settle_pending;
+use super::{Context, Send, TxSummary};
 use crate::chain::{ChainClient, TxRequest};
 use crate::contracts::{ContractKind, FtClient, IncentiveClient, RegistryClient};
 use crate::error::{Error, Result};
@@ -181,7 +180,7 @@ pub async fn run_plan(ctx: &Context) -> Result<()> {
     });
     match count {
         0 => Ok(()),
-        count => Err(Error::Mismatch { count }),
+        count => Err(Error::Drift { count }),
     }
 }
 
@@ -196,15 +195,9 @@ pub struct ApplyReport {
     pub left: Vec<Change>,
     /// The tx's messages, one line each.
     pub messages: Vec<String>,
-    /// Hash of the tx.
-    pub tx: Option<String>,
-    /// Height of its block (the chain was re-read there).
-    pub height: Option<u64>,
-    /// Gas it used.
-    pub gas_used: Option<u64>,
-    /// Gas estimate of a `--dry-run`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub dry_run: Option<GasEstimate>,
+    /// The tx (the chain was re-read at its height), or a dry run's estimate.
+    #[serde(flatten)]
+    pub sent: TxSummary,
     /// Pending txs of earlier runs that were resolved, and operational notes.
     pub notes: Vec<String>,
 }
@@ -222,22 +215,18 @@ impl Report for ApplyReport {
                 c.line()
             ));
         }
-        match (&self.tx, &self.dry_run) {
-            (Some(tx), _) => out.push_str(&format!(
-                "applied {} change(s) in 1 tx {tx} at height {}, gas used {}; the chain now matches the plan{}\n",
+        match self.sent.line() {
+            Some(line) if self.sent.tx.is_some() => out.push_str(&format!(
+                "applied {} change(s) in one {line}; the chain now matches the plan{}\n",
                 self.applied.len(),
-                self.height.unwrap_or_default(),
-                self.gas_used.unwrap_or_default(),
-                if self.left.is_empty() { "" } else { " except the removals above" }
+                if self.left.is_empty() {
+                    ""
+                } else {
+                    " except the removals above"
+                }
             )),
-            (None, Some(e)) => out.push_str(&format!(
-                "dry run: {} message(s), gas used {} → gas limit {}, fee {}; nothing broadcast\n",
-                self.messages.len(),
-                e.gas_used,
-                e.gas_limit,
-                e.fee
-            )),
-            (None, None) => out.push_str("nothing to apply: the chain matches the plan\n"),
+            Some(line) => out.push_str(&format!("{} message(s); {line}\n", self.messages.len())),
+            None => out.push_str("nothing to apply: the chain matches the plan\n"),
         }
         out
     }
@@ -254,10 +243,7 @@ pub async fn run_apply(ctx: &Context, prune: bool) -> Result<()> {
         applied: vec![],
         left: vec![],
         messages: vec![],
-        tx: None,
-        height: None,
-        gas_used: None,
-        dry_run: None,
+        sent: TxSummary::default(),
         notes: settle_pending(ctx.dry_run, &client, &mut store, &mut state).await?,
     };
     if state.address_of(ContractKind::Incentive).is_none() {
@@ -295,25 +281,29 @@ pub async fn run_apply(ctx: &Context, prune: bool) -> Result<()> {
         memo: "luckee apply".into(),
         tags: vec!["apply".into()],
     };
-    if ctx.dry_run {
-        report.dry_run = Some(client.estimate_fresh(&signer, &req).await?);
+    let mut send = Send {
+        client: &client,
+        signer: &signer,
+        store: &mut store,
+        state: &mut state,
+    };
+    let (sent, outcome) = send
+        .send_or_simulate(ctx.dry_run, &req, vec![], vec![])
+        .await?;
+    report.sent = sent;
+    let Some(outcome) = outcome else {
         ctx.print(&report);
         return Ok(());
-    }
-    let outcome = send_recorded(
-        &client,
-        &signer,
-        &mut store,
-        &mut state,
-        &req,
-        vec![],
-        vec![],
-    )
-    .await?;
-    report.tx = Some(outcome.hash.clone());
-    report.height = Some(outcome.height);
-    report.gas_used = Some(outcome.gas_used);
+    };
     let after = read_snapshot(&client, &desired, Some(outcome.height)).await?;
+    // The state file records each contract's chain-level admin and label: keep them true.
+    for (kind, meta) in &after.contracts {
+        if let Some(rec) = state.contracts.get_mut(kind) {
+            rec.admin = meta.admin.clone();
+            rec.label = meta.label.clone();
+        }
+    }
+    store.save(&state)?;
     let still: Vec<Change> = reconcile::plan_changes(&after, &desired)
         .to_apply(prune)
         .into_iter()

@@ -31,11 +31,11 @@ use cosmrs::proto::cosmwasm::wasm::v1::MsgInstantiateContract2;
 use luckee_types::{ft, incentive, registry};
 use serde::Serialize;
 
-use super::{planned_kinds, predict_address, salt_for, send_recorded, settle_pending};
-use crate::chain::tx::{to_any, GasEstimate};
+use super::{planned_kinds, predict_address, salt_for, settle_pending};
+use crate::chain::tx::to_any;
 use crate::chain::{ChainClient, TxRequest};
 use crate::cmd::plan::{default_admin, read_snapshot};
-use crate::cmd::Context;
+use crate::cmd::{Context, Send, TxSummary};
 use crate::config::Plan;
 use crate::contracts::ContractKind;
 use crate::error::{Error, Result};
@@ -67,15 +67,9 @@ pub struct InstantiateReport {
     pub contracts: Vec<ContractRow>,
     /// Execute messages sent (or that a dry run would send), described.
     pub actions: Vec<String>,
-    /// The tx sent, if any.
-    pub tx: Option<String>,
-    /// Height of the block that included `tx`.
-    pub height: Option<u64>,
-    /// Gas used by `tx`.
-    pub gas_used: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    /// Gas estimate of the tx a dry run would send.
-    pub dry_run: Option<GasEstimate>,
+    /// The tx sent, or a dry run's estimate.
+    #[serde(flatten)]
+    pub sent: TxSummary,
     /// What an earlier run left behind and was resolved, and warnings.
     pub notes: Vec<String>,
 }
@@ -99,17 +93,9 @@ impl Report for InstantiateReport {
         for a in &self.actions {
             out.push_str(&format!("  + {a}\n"));
         }
-        match (&self.tx, &self.dry_run) {
-            (Some(tx), _) => out.push_str(&format!(
-                "tx {tx} included at height {}, gas used {}\n",
-                self.height.unwrap_or_default(),
-                self.gas_used.unwrap_or_default()
-            )),
-            (None, Some(e)) => out.push_str(&format!(
-                "dry run: gas used {} → gas limit {}, fee {}; nothing broadcast\n",
-                e.gas_used, e.gas_limit, e.fee
-            )),
-            (None, None) => {
+        match self.sent.line() {
+            Some(line) => out.push_str(&format!("{line}\n")),
+            None => {
                 out.push_str("nothing to do: every contract exists and matches the plan's setup\n")
             }
         }
@@ -197,10 +183,11 @@ async fn resolve_contracts(
     for kind in planned_kinds(plan) {
         if let Some(rec) = state.contracts.get(&kind).cloned() {
             if let Some(info) = client.contract_info(&rec.address).await? {
-                if info.code_id != rec.code_id {
+                if (info.code_id, &info.admin, &info.label) != (rec.code_id, &rec.admin, &rec.label)
+                {
                     report.notes.push(format!(
-                        "{kind} at {} runs code_id {}, the state file says {}: see `luckee deploy verify`",
-                        rec.address, info.code_id, rec.code_id
+                        "{kind} at {} differs from the state file (code_id {}, admin '{}', label '{}'): see `luckee deploy verify`",
+                        rec.address, info.code_id, info.admin, info.label
                     ));
                 }
                 let row = ContractRow {
@@ -291,10 +278,7 @@ pub async fn run(ctx: &Context) -> Result<()> {
         chain_id: ctx.net.chain_id.clone(),
         contracts: vec![],
         actions: vec![],
-        tx: None,
-        height: None,
-        gas_used: None,
-        dry_run: None,
+        sent: TxSummary::default(),
         notes: settle_pending(ctx.dry_run, &client, &mut store, &mut state).await?,
     };
     let me = signer.address.to_string();
@@ -393,16 +377,16 @@ pub async fn run(ctx: &Context) -> Result<()> {
         memo: "luckee deploy instantiate".into(),
         tags,
     };
-    if ctx.dry_run {
-        report.dry_run = Some(client.estimate_fresh(&signer, &req).await?);
-        ctx.print(&report);
-        return Ok(());
-    }
-    let outcome =
-        send_recorded(&client, &signer, &mut store, &mut state, &req, vec![], new).await?;
-    report.tx = Some(outcome.hash.clone());
-    report.height = Some(outcome.height);
-    report.gas_used = Some(outcome.gas_used);
+    let mut send = Send {
+        client: &client,
+        signer: &signer,
+        store: &mut store,
+        state: &mut state,
+    };
+    report.sent = send
+        .send_or_simulate(ctx.dry_run, &req, vec![], new)
+        .await?
+        .0;
     ctx.print(&report);
     Ok(())
 }

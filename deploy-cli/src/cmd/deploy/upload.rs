@@ -44,6 +44,26 @@ pub struct CodeRow {
     pub gzip_size: usize,
 }
 
+impl CodeRow {
+    fn new(
+        a: &Artifact,
+        gz: &[u8],
+        code_id: Option<u64>,
+        status: &'static str,
+        tx: Option<String>,
+    ) -> CodeRow {
+        CodeRow {
+            contract: a.kind,
+            checksum: a.checksum.clone(),
+            code_id,
+            status,
+            tx,
+            size: a.wasm.len(),
+            gzip_size: gz.len(),
+        }
+    }
+}
+
 /// Result of `deploy upload`.
 #[derive(Debug, Clone, Serialize)]
 pub struct UploadReport {
@@ -138,15 +158,7 @@ pub async fn run(ctx: &Context, only: &[ContractKind]) -> Result<()> {
     let mut to_store = Vec::new();
     for a in artifacts {
         let gz = a.gzipped();
-        let row = |code_id, status, tx| CodeRow {
-            contract: a.kind,
-            checksum: a.checksum.clone(),
-            code_id,
-            status,
-            tx,
-            size: a.wasm.len(),
-            gzip_size: gz.len(),
-        };
+        let row = |code_id, status, tx| CodeRow::new(&a, &gz, code_id, status, tx);
         if let Some(rec) = state
             .codes
             .get(&a.kind)
@@ -212,15 +224,6 @@ pub async fn run(ctx: &Context, only: &[ContractKind]) -> Result<()> {
             ),
             tags: vec!["upload".into()],
         };
-        let new_row = |a: &Artifact, gz: &[u8], code_id, status, tx| CodeRow {
-            contract: a.kind,
-            checksum: a.checksum.clone(),
-            code_id,
-            status,
-            tx,
-            size: a.wasm.len(),
-            gzip_size: gz.len(),
-        };
         if ctx.dry_run {
             report
                 .dry_run
@@ -228,7 +231,7 @@ pub async fn run(ctx: &Context, only: &[ContractKind]) -> Result<()> {
             report.codes.extend(
                 batch
                     .iter()
-                    .map(|(a, gz)| new_row(a, gz, None, "would_store", None)),
+                    .map(|(a, gz)| CodeRow::new(a, gz, None, "would_store", None)),
             );
             continue;
         }
@@ -253,7 +256,7 @@ pub async fn run(ctx: &Context, only: &[ContractKind]) -> Result<()> {
         .await?;
         for (a, gz) in &batch {
             let code_id = state.codes.get(&a.kind).map(|c| c.code_id);
-            report.codes.push(new_row(
+            report.codes.push(CodeRow::new(
                 a,
                 gz,
                 code_id,

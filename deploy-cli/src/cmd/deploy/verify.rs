@@ -171,6 +171,11 @@ pub async fn run(ctx: &Context) -> Result<()> {
             continue;
         };
         r.add(kind, "contract code_id = state", rec.code_id, info.code_id);
+        // The state file's record of the chain-level admin and label (kept current by `apply`
+        // and `ops admin`); the plan's values are part of the plan diff below.
+        let admin = Some(&info.admin).filter(|a| !a.is_empty());
+        r.add(kind, "contract admin = state", &rec.admin, or_none(admin));
+        r.add(kind, "contract label = state", &rec.label, &info.label);
         let code = client.code_info(info.code_id).await?;
         let on_chain = or_none(code.map(|c| c.checksum));
         r.add(kind, "code checksum = artifact", &sha, &on_chain);

@@ -12,17 +12,17 @@
 //! confirmed by re-reading `get_config` / `ContractInfo` at the tx's height.
 
 use clap::Subcommand;
-use luckee_types::incentive::ExecuteMsg;
+use cosmrs::Any;
+use luckee_types::incentive::{ConfigResponse, ExecuteMsg};
 use serde::Serialize;
 
 use super::{incentive_address, OpsArgs};
-use crate::chain::tx::GasEstimate;
-use crate::chain::TxRequest;
-use crate::cmd::deploy::{send_recorded, settle_pending};
-use crate::cmd::Context;
-use crate::contracts::{ContractKind, FtClient, IncentiveClient, RegistryClient};
+use crate::chain::{ChainClient, TxRequest};
+use crate::cmd::deploy::settle_pending;
+use crate::cmd::{Context, Send, TxSummary};
+use crate::contracts::{update_admin_msg, ContractKind, FtClient, IncentiveClient, RegistryClient};
 use crate::error::{Error, Result};
-use crate::state::LockMode;
+use crate::state::{DeploymentState, LockMode};
 use crate::ui::{notes_text, or_dash, table, Report};
 
 /// `luckee ops admin …`
@@ -67,13 +67,9 @@ pub struct AdminReport {
     pub action: &'static str,
     /// The messages sent (or that a dry run would send).
     pub messages: Vec<String>,
-    /// Hash of the tx.
-    pub tx: Option<String>,
-    /// Height of its block.
-    pub height: Option<u64>,
-    /// Gas estimate of a `--dry-run`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub dry_run: Option<GasEstimate>,
+    /// The tx, or a dry run's estimate.
+    #[serde(flatten)]
+    pub sent: TxSummary,
     /// Every role after the run (read at `height`, or latest).
     pub roles: Vec<Role>,
     /// What to do next, resolved pending txs.
@@ -86,17 +82,10 @@ impl Report for AdminReport {
         for m in &self.messages {
             out.push_str(&format!("  {m}\n"));
         }
-        match (&self.tx, &self.dry_run) {
-            (Some(tx), _) => out.push_str(&format!(
-                "tx {tx} at height {}\n",
-                self.height.unwrap_or_default()
-            )),
-            (None, Some(e)) => out.push_str(&format!(
-                "dry run: gas used {} → gas limit {}, fee {}; nothing broadcast\n",
-                e.gas_used, e.gas_limit, e.fee
-            )),
-            (None, None) if self.action != "show" => out.push_str("nothing to do\n"),
-            _ => {}
+        match self.sent.line() {
+            Some(line) => out.push_str(&format!("{line}\n")),
+            None if self.action != "show" => out.push_str("nothing to do\n"),
+            None => {}
         }
         let rows: Vec<Vec<String>> = self
             .roles
@@ -167,6 +156,89 @@ async fn roles(
     Ok(out)
 }
 
+/// The messages of `propose` (see the module docs); refuses (exit 2) a signer without the roles.
+async fn propose_msgs(
+    client: &ChainClient,
+    state: &DeploymentState,
+    inc: &IncentiveClient<'_>,
+    cfg: &ConfigResponse,
+    me: &str,
+    (address, chain_admin, all_contracts): (&str, bool, bool),
+) -> Result<Vec<(Any, String)>> {
+    let mut msgs = Vec::new();
+    if cfg.admin.as_str() != me {
+        return Err(Error::usage(format!(
+            "nothing sent: proposing an admin needs the incentive's admin {}, but the signer is {me}",
+            cfg.admin
+        )));
+    }
+    if cfg.admin.as_str() != address
+        && cfg.pending_admin.as_ref().map(|a| a.as_str()) != Some(address)
+    {
+        let msg = inc.execute(
+            me,
+            &ExecuteMsg::ProposeAdmin {
+                new_admin: address.to_string(),
+            },
+        )?;
+        msgs.push((msg, format!("propose_admin {address}")));
+    }
+    if !chain_admin {
+        return Ok(msgs);
+    }
+    let targets: Vec<(ContractKind, String)> = if all_contracts {
+        state
+            .contracts
+            .iter()
+            .map(|(k, r)| (*k, r.address.clone()))
+            .collect()
+    } else {
+        vec![(ContractKind::Incentive, inc.address().to_string())]
+    };
+    for (kind, addr) in targets {
+        let info = client
+            .contract_info(&addr)
+            .await?
+            .ok_or_else(|| Error::chain(format!("no contract {kind} at {addr}")))?;
+        if info.admin == address {
+            continue;
+        }
+        if info.admin != me {
+            return Err(Error::usage(format!(
+                "nothing sent: moving the chain-level admin of {kind} needs its admin {}, but the signer is {me}",
+                if info.admin.is_empty() { "(none)" } else { &info.admin }
+            )));
+        }
+        msgs.push((
+            update_admin_msg(me, &addr, address),
+            format!("update chain admin of {kind} to {address}"),
+        ));
+    }
+    Ok(msgs)
+}
+
+/// The message of `accept`, or `None` when the signer already is the admin; refuses (exit 2)
+/// when no handover is pending or another address was proposed.
+fn accept_msg(
+    inc: &IncentiveClient<'_>,
+    cfg: &ConfigResponse,
+    me: &str,
+) -> Result<Option<(Any, String)>> {
+    if cfg.admin.as_str() == me {
+        return Ok(None);
+    }
+    match cfg.pending_admin.as_ref().map(|a| a.as_str()) {
+        Some(p) if p == me => Ok(Some((inc.execute(me, &ExecuteMsg::AcceptAdmin {})?, "accept_admin".into()))),
+        Some(p) => Err(Error::usage(format!(
+            "nothing sent: the proposed admin is {p}, but the signer is {me} (sign with the proposed admin's key)"
+        ))),
+        None => Err(Error::usage(format!(
+            "nothing sent: no admin handover is pending (the admin {} must run `luckee ops admin propose {me}` first)",
+            cfg.admin
+        ))),
+    }
+}
+
 /// Runs one `ops admin` subcommand.
 pub async fn run(ctx: &Context, args: &OpsArgs, cmd: &AdminCommand) -> Result<()> {
     let contract = incentive_address(ctx, args)?;
@@ -179,20 +251,18 @@ pub async fn run(ctx: &Context, args: &OpsArgs, cmd: &AdminCommand) -> Result<()
         chain_id: ctx.net.chain_id.clone(),
         action,
         messages: vec![],
-        tx: None,
-        height: None,
-        dry_run: None,
+        sent: TxSummary::default(),
         roles: vec![],
         notes: vec![],
     };
+    if let AdminCommand::Propose { address, .. } = cmd {
+        ctx.net.check_address("new admin", address)?;
+    }
     if let AdminCommand::Show = cmd {
         let client = ctx.connect().await?;
         report.roles = roles(ctx, &client, &contract, None).await?;
         ctx.print(&report);
         return Ok(());
-    }
-    if let AdminCommand::Propose { address, .. } = cmd {
-        ctx.net.check_address("new admin", address)?;
     }
     let signer = ctx.signer()?;
     let me = signer.address.to_string();
@@ -201,92 +271,28 @@ pub async fn run(ctx: &Context, args: &OpsArgs, cmd: &AdminCommand) -> Result<()
     report.notes = settle_pending(ctx.dry_run, &client, &mut store, &mut state).await?;
     let inc = IncentiveClient::new(&client, contract.clone());
     let cfg = inc.config(None).await?;
-    let mut msgs = Vec::new();
-    match cmd {
+    let msgs = match cmd {
         AdminCommand::Propose {
             address,
             chain_admin,
             all_contracts,
         } => {
-            if cfg.admin.as_str() != me {
-                return Err(Error::usage(format!(
-                    "nothing sent: proposing an admin needs the incentive's admin {}, but the signer is {me}",
-                    cfg.admin
-                )));
-            }
-            if cfg.admin.as_str() != address
-                && cfg.pending_admin.as_ref().map(|a| a.as_str()) != Some(address)
-            {
-                msgs.push((
-                    inc.execute(
-                        &me,
-                        &ExecuteMsg::ProposeAdmin {
-                            new_admin: address.clone(),
-                        },
-                    )?,
-                    format!("propose_admin {address}"),
-                ));
-            }
-            if *chain_admin {
-                let mut targets = vec![(ContractKind::Incentive, contract.clone())];
-                if *all_contracts {
-                    targets = state
-                        .contracts
-                        .iter()
-                        .map(|(k, r)| (*k, r.address.clone()))
-                        .collect();
-                }
-                for (kind, addr) in targets {
-                    let info = client
-                        .contract_info(&addr)
-                        .await?
-                        .ok_or_else(|| Error::chain(format!("no contract {kind} at {addr}")))?;
-                    if info.admin == *address {
-                        continue;
-                    }
-                    if info.admin != me {
-                        return Err(Error::usage(format!(
-                            "nothing sent: moving the chain-level admin of {kind} needs its admin {}, but the signer is {me}",
-                            if info.admin.is_empty() { "(none)" } else { &info.admin }
-                        )));
-                    }
-                    msgs.push((
-                        crate::contracts::update_admin_msg(&me, &addr, address),
-                        format!("update chain admin of {kind} to {address}"),
-                    ));
-                }
-            }
             report.notes.push(format!(
                 "next: {address} runs `luckee ops admin accept`; then set deploy.incentive.admin = \"{address}\"{} in luckee.toml so that `luckee plan` stays clean",
                 if *chain_admin { format!(" and deploy.admin = \"{address}\"") } else { String::new() }
             ));
+            propose_msgs(
+                &client,
+                &state,
+                &inc,
+                &cfg,
+                &me,
+                (address, *chain_admin, *all_contracts),
+            )
+            .await?
         }
-        AdminCommand::Accept => {
-            if cfg.admin.as_str() == me {
-                report.roles = roles(ctx, &client, &contract, None).await?;
-                report
-                    .notes
-                    .push(format!("{me} already is the incentive's admin"));
-                ctx.print(&report);
-                return Ok(());
-            }
-            match cfg.pending_admin.as_ref().map(|a| a.as_str()) {
-                Some(p) if p == me => msgs.push((inc.execute(&me, &ExecuteMsg::AcceptAdmin {})?, "accept_admin".into())),
-                Some(p) => {
-                    return Err(Error::usage(format!(
-                        "nothing sent: the proposed admin is {p}, but the signer is {me} (sign with the proposed admin's key)"
-                    )))
-                }
-                None => {
-                    return Err(Error::usage(format!(
-                        "nothing sent: no admin handover is pending (the admin {} must run `luckee ops admin propose {me}` first)",
-                        cfg.admin
-                    )))
-                }
-            }
-        }
-        AdminCommand::Show => unreachable!("handled above"),
-    }
+        _ => accept_msg(&inc, &cfg, &me)?.into_iter().collect(),
+    };
     report.messages = msgs.iter().map(|(_, w)| w.clone()).collect();
     if msgs.is_empty() {
         report.roles = roles(ctx, &client, &contract, None).await?;
@@ -298,23 +304,20 @@ pub async fn run(ctx: &Context, args: &OpsArgs, cmd: &AdminCommand) -> Result<()
         memo: format!("luckee ops admin {action}"),
         tags: vec![format!("admin-{action}")],
     };
-    if ctx.dry_run {
-        report.dry_run = Some(client.estimate_fresh(&signer, &req).await?);
+    let mut send = Send {
+        client: &client,
+        signer: &signer,
+        store: &mut store,
+        state: &mut state,
+    };
+    let (sent, outcome) = send
+        .send_or_simulate(ctx.dry_run, &req, vec![], vec![])
+        .await?;
+    report.sent = sent;
+    let Some(outcome) = outcome else {
         ctx.print(&report);
         return Ok(());
-    }
-    let outcome = send_recorded(
-        &client,
-        &signer,
-        &mut store,
-        &mut state,
-        &req,
-        vec![],
-        vec![],
-    )
-    .await?;
-    report.tx = Some(outcome.hash.clone());
-    report.height = Some(outcome.height);
+    };
     let after = inc.config(Some(outcome.height)).await?;
     let confirmed = match cmd {
         AdminCommand::Propose { address, .. } => {

@@ -13,10 +13,9 @@ use luckee_types::incentive::{ExecuteMsg, WithdrawAsset};
 use serde::Serialize;
 
 use super::{incentive_address, OpsArgs};
-use crate::chain::tx::GasEstimate;
 use crate::chain::{ChainClient, TxRequest};
-use crate::cmd::deploy::{send_recorded, settle_pending};
-use crate::cmd::Context;
+use crate::cmd::deploy::settle_pending;
+use crate::cmd::{Context, Send, TxSummary};
 use crate::contracts::{FtClient, IncentiveClient};
 use crate::error::{Error, Result};
 use crate::state::LockMode;
@@ -122,13 +121,9 @@ pub struct WithdrawReport {
     pub contract_balance_before: u128,
     /// Contract balance after (at the tx's height).
     pub contract_balance_after: Option<u128>,
-    /// Hash of the tx.
-    pub tx: Option<String>,
-    /// Height of its block.
-    pub height: Option<u64>,
-    /// Gas estimate of a `--dry-run`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub dry_run: Option<GasEstimate>,
+    /// The tx, or a dry run's estimate.
+    #[serde(flatten)]
+    pub sent: TxSummary,
     /// Resolved pending txs of earlier runs, and remarks.
     pub notes: Vec<String>,
 }
@@ -136,21 +131,21 @@ pub struct WithdrawReport {
 impl Report for WithdrawReport {
     fn text(&self) -> String {
         let mut out = notes_text(&self.notes);
-        match (&self.tx, &self.dry_run) {
-            (Some(tx), _) => out.push_str(&format!(
-                "withdrew {} from {} to {}: contract balance {} → {} (tx {tx} at height {}, confirmed)\n",
+        let line = self.sent.line().unwrap_or_default();
+        if self.sent.tx.is_some() {
+            out.push_str(&format!(
+                "withdrew {} from {} to {}: contract balance {} → {}, confirmed ({line})\n",
                 self.asset,
                 self.contract,
                 self.recipient,
                 self.contract_balance_before,
                 self.contract_balance_after.unwrap_or_default(),
-                self.height.unwrap_or_default()
-            )),
-            (None, Some(e)) => out.push_str(&format!(
-                "dry run: emergency_withdraw {} to {} (contract holds {}): gas used {} → gas limit {}, fee {}; nothing broadcast\n",
-                self.asset, self.recipient, self.contract_balance_before, e.gas_used, e.gas_limit, e.fee
-            )),
-            (None, None) => {}
+            ));
+        } else {
+            out.push_str(&format!(
+                "emergency_withdraw {} to {} (the contract holds {}): {line}\n",
+                self.asset, self.recipient, self.contract_balance_before
+            ));
         }
         out
     }
@@ -228,26 +223,23 @@ pub async fn run(ctx: &Context, args: &OpsArgs, w: &WithdrawArgs) -> Result<()> 
         recipient: w.to.clone(),
         contract_balance_before: held,
         contract_balance_after: None,
-        tx: None,
-        height: None,
-        dry_run: None,
+        sent: TxSummary::default(),
         notes,
     };
-    if ctx.dry_run {
-        report.dry_run = Some(client.estimate_fresh(&signer, &req).await?);
+    let mut send = Send {
+        client: &client,
+        signer: &signer,
+        store: &mut store,
+        state: &mut state,
+    };
+    let (sent, outcome) = send
+        .send_or_simulate(ctx.dry_run, &req, vec![], vec![])
+        .await?;
+    report.sent = sent;
+    let Some(outcome) = outcome else {
         ctx.print(&report);
         return Ok(());
-    }
-    let outcome = send_recorded(
-        &client,
-        &signer,
-        &mut store,
-        &mut state,
-        &req,
-        vec![],
-        vec![],
-    )
-    .await?;
+    };
     let (h, before) = (outcome.height, Some(outcome.height - 1));
     let contract_before = balance(&client, &asset, &contract, before).await?;
     let contract_after = balance(&client, &asset, &contract, Some(h)).await?;
@@ -275,8 +267,6 @@ pub async fn run(ctx: &Context, args: &OpsArgs, w: &WithdrawArgs) -> Result<()> 
     }
     report.contract_balance_before = contract_before;
     report.contract_balance_after = Some(contract_after);
-    report.tx = Some(outcome.hash);
-    report.height = Some(h);
     ctx.print(&report);
     Ok(())
 }
