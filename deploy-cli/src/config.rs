@@ -120,6 +120,9 @@ pub struct Network {
     pub gas_adjustment: Decimal,
     /// How long to wait for a broadcast tx to be included in a block.
     pub tx_timeout: Duration,
+    /// Whether `tx_timeout` was set (flag, variable or file); a default one grows with the
+    /// measured block interval (at least 10 blocks).
+    pub tx_timeout_set: bool,
 }
 
 impl Network {
@@ -137,6 +140,7 @@ impl Network {
             },
             gas_adjustment: Decimal::from_str(DEFAULT_GAS_ADJUSTMENT).expect("const"),
             tx_timeout: Duration::from_secs(DEFAULT_TX_TIMEOUT_SECS),
+            tx_timeout_set: false,
         }
     }
 
@@ -522,6 +526,7 @@ impl ConfigFile {
             }
             if let Some(v) = f.tx_timeout_secs {
                 net.tx_timeout = Duration::from_secs(v);
+                net.tx_timeout_set = true;
             }
         }
         if !overrides.node.is_empty() {
@@ -545,6 +550,7 @@ impl ConfigFile {
         }
         if let Some(v) = overrides.tx_timeout_secs {
             net.tx_timeout = Duration::from_secs(v);
+            net.tx_timeout_set = true;
         }
         net.rpc = net
             .rpc

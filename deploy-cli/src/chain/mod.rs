@@ -1,30 +1,37 @@
 //! The chain client: the one module that talks to the node.
 //!
-//! Everything goes through CometBFT RPC (tendermint-rpc's `HttpClient`, `CompatMode::V0_38`):
-//! gRPC queries as `abci_query` (path = the gRPC method, data = the protobuf request, optional
-//! `height` for consistent reads), transactions as `broadcast_tx_sync` then polling `tx` by
-//! hash. See [`query`] for the queries, [`tx`] for signing and broadcasting, and [`ops`] for
-//! what `luckee ops` and `luckee backup` add (timed probe, paged reads at one height).
+//! Everything goes through CometBFT RPC (tendermint-rpc's request and response types over our
+//! [`transport::Transport`], CometBFT 0.38 dialect): gRPC queries as `abci_query` (path = the
+//! gRPC method, data = the protobuf request, optional `height` for consistent reads),
+//! transactions as `broadcast_tx_sync` then waiting for inclusion (`/tx` by hash, or reading
+//! blocks when the node has no tx indexer). See [`query`] for the queries, [`tx`] for signing
+//! and broadcasting, and [`ops`] for what `luckee ops` and `luckee backup` add.
 //!
-//! Fault handling, for every RPC call:
-//! * transient faults — connection refused/reset, HTTP timeouts, HTTP 5xx/429 — are retried
-//!   with exponential backoff ([`RetryPolicy`]); a connection-level fault also fails over to
-//!   the next configured endpoint;
-//! * when the retries are exhausted the call fails with [`Error::Network`] (exit 4);
-//! * JSON-RPC errors from a healthy node are not retried.
+//! Faults are classified by cause ([`Fault`]), for every RPC call:
+//! * transient — connection refused/reset, timeouts, HTTP 429 and 5xx — are retried with
+//!   exponential backoff and jitter, waiting at least the answer's `Retry-After`, within a
+//!   total time budget ([`RetryPolicy`]); a connection fault also fails over to the next
+//!   configured endpoint. Exhausted: [`Error::Network`] (exit 4);
+//! * TLS — unknown issuer, expired, wrong name — is a configuration error: exit 2 at once,
+//!   naming the endpoint, the reason and the fix (`SSL_CERT_FILE`), never retried;
+//! * HTTP 4xx other than 429 (not an RPC endpoint) and JSON-RPC "method not found": exit 2;
+//! * other JSON-RPC errors from a healthy node: not retried (exit 3).
 
 pub mod ops;
 pub mod query;
+pub mod transport;
 pub mod tx;
 
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use cosmrs::rpc::client::CompatMode;
 use cosmrs::rpc::error::ErrorDetail;
-use cosmrs::rpc::{Client, HttpClient, HttpClientUrl};
+use cosmrs::rpc::Client;
+use rand::Rng;
+
+use self::transport::Transport;
 
 use crate::config::Network;
 use crate::error::{Error, Result};
@@ -44,50 +51,108 @@ pub struct RetryPolicy {
     pub max_delay: Duration,
     /// Per-request HTTP timeout.
     pub request_timeout: Duration,
+    /// Longest total wait between the tries of one call (the sum of the delays, including
+    /// `Retry-After` waits); no retry starts after it.
+    pub budget: Duration,
 }
 
 impl Default for RetryPolicy {
-    /// 5 tries, 250 ms doubling to at most 4 s (≈ 4 s of waiting in all), 30 s per request.
+    /// 5 tries, 250 ms doubling to at most 4 s (≈ 4 s of waiting in all without
+    /// `Retry-After`), 30 s per request, 30 s of waiting at most.
     fn default() -> Self {
         RetryPolicy {
             attempts: 5,
             base_delay: Duration::from_millis(250),
             max_delay: Duration::from_secs(4),
             request_timeout: Duration::from_secs(30),
+            budget: Duration::from_secs(30),
         }
     }
 }
 
 impl RetryPolicy {
-    /// Delay before retry number `retry` (0-based).
+    /// Upper bound of the delay before retry number `retry` (0-based): `base × 2^retry`,
+    /// capped at `max_delay`.
     pub fn delay(&self, retry: u32) -> Duration {
         self.base_delay
             .saturating_mul(1u32 << retry.min(16))
             .min(self.max_delay)
     }
+
+    /// The wait before retry `retry`: "equal jitter" — half of [`RetryPolicy::delay`] plus a
+    /// random part of the other half, so that many clients do not retry in step — but at least
+    /// the server's `Retry-After`. `jitter` is in [0, 1).
+    pub fn wait(&self, retry: u32, retry_after: Option<Duration>, jitter: f64) -> Duration {
+        let d = self.delay(retry);
+        let jittered = d / 2 + d.mul_f64(jitter.clamp(0.0, 1.0) / 2.0);
+        jittered.max(retry_after.unwrap_or_default())
+    }
 }
 
 /// What a failed RPC call means for retrying.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Fault {
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fault {
     /// Could not talk to this endpoint (refused, reset, DNS, timeout): retry, next endpoint.
     Connection,
-    /// The endpoint answered with HTTP 5xx / 429: retry.
+    /// The endpoint answered with HTTP 5xx / 429: retry (after its `Retry-After`).
     Server,
+    /// The TLS handshake failed (the reason in words): a configuration error, never retried.
+    Tls(String),
+    /// The URL is not a CometBFT RPC endpoint (HTTP 4xx, JSON-RPC method not found): exit 2.
+    NotRpc,
     /// A real answer (JSON-RPC error, malformed request): do not retry.
     Permanent,
 }
 
-pub(crate) fn classify(e: &cosmrs::rpc::Error) -> Fault {
+/// The TLS problem in a transport error's full report (`Debug` of the whole source chain, as
+/// rustls words it), in plain words; `None` if the error is not about TLS.
+pub fn tls_problem(report: &str) -> Option<String> {
+    let known = [
+        ("UnknownIssuer", "certificate signed by an unknown CA"),
+        ("Expired", "certificate expired or not yet valid"),
+        ("NotValidYet", "certificate not valid yet"),
+        (
+            "NotValidForName",
+            "certificate not valid for this host name",
+        ),
+        ("BadSignature", "certificate with a bad signature"),
+        ("invalid peer certificate", "invalid certificate"),
+        ("InvalidCertificate", "invalid certificate"),
+        (
+            "received corrupt message",
+            "not a TLS server, or a broken TLS answer",
+        ),
+        (
+            "InvalidContentType",
+            "not a TLS server, or a broken TLS answer",
+        ),
+    ];
+    known
+        .iter()
+        .find(|(needle, _)| report.contains(needle))
+        .map(|(_, words)| words.to_string())
+}
+
+/// Classifies an RPC error by its cause (see the module docs).
+pub fn classify(e: &cosmrs::rpc::Error) -> Fault {
     match e.detail() {
-        ErrorDetail::Http(_)
-        | ErrorDetail::Io(_)
-        | ErrorDetail::Timeout(_)
-        | ErrorDetail::ChannelSend(_) => Fault::Connection,
+        ErrorDetail::Http(_) => match tls_problem(&format!("{e:?}")) {
+            Some(reason) => Fault::Tls(reason),
+            None => Fault::Connection,
+        },
+        ErrorDetail::Io(_) | ErrorDetail::Timeout(_) | ErrorDetail::ChannelSend(_) => {
+            Fault::Connection
+        }
         ErrorDetail::HttpRequestFailed(d)
             if d.status.is_server_error() || d.status.as_u16() == 429 =>
         {
             Fault::Server
+        }
+        ErrorDetail::HttpRequestFailed(_) => Fault::NotRpc,
+        ErrorDetail::Response(r)
+            if r.source.code() == cosmrs::rpc::response_error::Code::MethodNotFound =>
+        {
+            Fault::NotRpc
         }
         _ => Fault::Permanent,
     }
@@ -111,11 +176,12 @@ impl Progress for NoProgress {
 /// A connection to one chain through one or more RPC endpoints.
 pub struct ChainClient {
     net: Network,
-    endpoints: Vec<(String, HttpClient)>,
+    endpoints: Vec<(String, Arc<Transport>)>,
     current: AtomicUsize,
     retry: RetryPolicy,
     progress: Arc<dyn Progress>,
     indexer_disabled: AtomicBool,
+    block_interval: std::sync::Mutex<Option<Duration>>,
 }
 
 impl std::fmt::Debug for ChainClient {
@@ -136,15 +202,9 @@ impl ChainClient {
             .rpc
             .iter()
             .map(|url| {
-                let parsed: HttpClientUrl = url
-                    .parse()
+                let t = Transport::new(url, retry.request_timeout)
                     .map_err(|e| Error::usage(format!("RPC endpoint '{url}': {e}")))?;
-                let client = HttpClient::builder(parsed)
-                    .compat_mode(CompatMode::V0_38)
-                    .timeout(retry.request_timeout)
-                    .build()
-                    .map_err(|e| Error::usage(format!("RPC endpoint '{url}': {e}")))?;
-                Ok((url.clone(), client))
+                Ok((url.clone(), Arc::new(t)))
             })
             .collect::<Result<Vec<_>>>()?;
         Ok(ChainClient {
@@ -154,6 +214,7 @@ impl ChainClient {
             retry,
             progress: Arc::new(NoProgress),
             indexer_disabled: AtomicBool::new(false),
+            block_interval: std::sync::Mutex::new(None),
         })
     }
 
@@ -201,6 +262,56 @@ impl ChainClient {
         self.indexer_disabled.store(true, Ordering::Relaxed);
     }
 
+    /// The chain's block interval, measured once per client over the last (up to) 10 blocks
+    /// (`/status` and `/block`); 1 s if it cannot be measured. Bounded to 100 ms ..= 60 s.
+    pub async fn block_interval(&self) -> Duration {
+        if let Some(d) = *self
+            .block_interval
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+        {
+            return d;
+        }
+        let measured = async {
+            let s = self.status().await?;
+            let back = (s.height - s.earliest_height.max(1)).min(10);
+            if back == 0 {
+                return Ok::<_, Error>(None);
+            }
+            let t0 = self.block_time_at(s.height - back).await?;
+            let secs = (s.latest_block_time - t0).max(0) as f64 / back as f64;
+            Ok(Some(Duration::from_secs_f64(secs)))
+        }
+        .await;
+        let d = match measured {
+            Ok(Some(d)) => d.clamp(Duration::from_millis(100), Duration::from_secs(60)),
+            _ => Duration::from_secs(1),
+        };
+        tracing::info!(
+            block_interval_ms = d.as_millis() as u64,
+            "measured block interval"
+        );
+        *self
+            .block_interval
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = Some(d);
+        d
+    }
+
+    /// How long to wait for a broadcast tx: the network's tx timeout, or, when that is the
+    /// default, at least 10 measured block intervals.
+    pub async fn tx_timeout(&self) -> Duration {
+        if self.net.tx_timeout_set {
+            return self.net.tx_timeout;
+        }
+        self.net.tx_timeout.max(self.block_interval().await * 10)
+    }
+
+    /// Poll cadence while waiting for a block: a quarter of the block interval, 250 ms ..= 2 s.
+    pub async fn poll_interval(&self) -> Duration {
+        (self.block_interval().await / 4).clamp(Duration::from_millis(250), Duration::from_secs(2))
+    }
+
     /// Reports the start (`Some`) or end (`None`) of a long wait.
     pub(crate) fn progress(&self, what: Option<&str>) {
         self.progress.waiting(what);
@@ -214,36 +325,64 @@ impl ChainClient {
     /// Runs one RPC call with retries and endpoint failover. `what` names the call in errors.
     pub(crate) async fn rpc<T, F, Fut>(&self, what: &str, mut call: F) -> Result<T>
     where
-        F: FnMut(HttpClient) -> Fut,
+        F: FnMut(Arc<Transport>) -> Fut,
         Fut: Future<Output = std::result::Result<T, cosmrs::rpc::Error>>,
     {
         let mut last = String::new();
-        for attempt in 0..self.retry.attempts.max(1) {
-            if attempt > 0 {
-                tokio::time::sleep(self.retry.delay(attempt - 1)).await;
-            }
+        let start = Instant::now();
+        let mut waited = Duration::ZERO;
+        let attempts = self.retry.attempts.max(1);
+        for attempt in 0..attempts {
             let idx = self.current.load(Ordering::Relaxed) % self.endpoints.len();
-            let (url, client) = &self.endpoints[idx];
-            match call(client.clone()).await {
+            let (url, transport) = &self.endpoints[idx];
+            let e = match call(transport.clone()).await {
                 Ok(v) => return Ok(v),
-                Err(e) => {
-                    let fault = classify(&e);
-                    last = format!("{url}: {}", short_rpc_error(&e));
-                    if fault == Fault::Permanent {
-                        return Err(Error::chain(format!("{what} failed: {last}")));
-                    }
-                    tracing::warn!(attempt = attempt + 1, "{what}: transient fault: {last}");
-                    if fault == Fault::Connection && self.endpoints.len() > 1 {
-                        self.current
-                            .store((idx + 1) % self.endpoints.len(), Ordering::Relaxed);
-                    }
+                Err(e) => e,
+            };
+            last = format!("{url}: {}", short_rpc_error(&e));
+            let retry_after = transport.take_retry_after();
+            match classify(&e) {
+                Fault::Permanent => return Err(Error::chain(format!("{what} failed: {last}"))),
+                Fault::Tls(reason) => {
+                    return Err(Error::usage(format!(
+                        "TLS connection to {url} failed: {reason}. luckee trusts the system's CA certificates; if the node uses a private CA, point SSL_CERT_FILE at its PEM certificate (export SSL_CERT_FILE=/path/to/ca.pem), otherwise fix the endpoint's certificate. Not retried."
+                    )))
                 }
+                Fault::NotRpc => {
+                    return Err(Error::usage(format!(
+                        "{what}: {last}: is this a CometBFT RPC endpoint (usually port 26657), not a REST/gRPC one? check --node"
+                    )))
+                }
+                Fault::Connection if self.endpoints.len() > 1 => {
+                    self.current.store((idx + 1) % self.endpoints.len(), Ordering::Relaxed);
+                }
+                Fault::Connection | Fault::Server => {}
             }
+            if attempt + 1 == attempts {
+                break;
+            }
+            let wait = self
+                .retry
+                .wait(attempt, retry_after, rand::thread_rng().gen::<f64>());
+            if waited + wait > self.retry.budget {
+                tracing::warn!(
+                    "{what}: retry budget of {} s spent",
+                    self.retry.budget.as_secs()
+                );
+                break;
+            }
+            tracing::warn!(
+                attempt = attempt + 1,
+                wait_ms = wait.as_millis() as u64,
+                "{what}: transient fault: {last}"
+            );
+            tokio::time::sleep(wait).await;
+            waited += wait;
         }
         let tried: Vec<&str> = self.endpoints.iter().map(|(u, _)| u.as_str()).collect();
         Err(Error::network(format!(
-            "{what}: node not reachable after {} attempts at {} (last error: {last}); check --node / is the node up?",
-            self.retry.attempts.max(1),
+            "{what}: node not reachable or overloaded after {:.1} s of retries at {} (last error: {last}); check --node / is the node up?",
+            start.elapsed().as_secs_f64(),
             tried.join(", ")
         )))
     }
@@ -258,6 +397,7 @@ impl ChainClient {
             height: s.sync_info.latest_block_height.value(),
             latest_block_time: s.sync_info.latest_block_time.unix_timestamp(),
             catching_up: s.sync_info.catching_up,
+            earliest_height: s.sync_info.earliest_block_height.value(),
             moniker: s.node_info.moniker.to_string(),
         })
     }
@@ -293,6 +433,31 @@ mod tests {
         assert_eq!(p.delay(1), Duration::from_millis(500));
         assert_eq!(p.delay(4), Duration::from_secs(4));
         assert_eq!(p.delay(60), Duration::from_secs(4));
+    }
+
+    #[test]
+    fn jittered_waits_stay_in_range_and_honour_retry_after() {
+        let p = RetryPolicy::default();
+        assert_eq!(p.wait(1, None, 0.0), Duration::from_millis(250));
+        assert_eq!(p.wait(1, None, 0.999_999).as_millis(), 499);
+        assert_eq!(
+            p.wait(0, Some(Duration::from_secs(2)), 0.5),
+            Duration::from_secs(2)
+        );
+        assert_eq!(p.wait(9, None, 1.0), Duration::from_secs(4));
+    }
+
+    #[test]
+    fn tls_problems_are_recognised_in_words() {
+        let report = "Http(HttpSubdetail { source: reqwest::Error { kind: Request, source: hyper::Error(Connect, Custom { kind: InvalidData, error: InvalidCertificate(UnknownIssuer) }) } })";
+        assert_eq!(
+            tls_problem(report).as_deref(),
+            Some("certificate signed by an unknown CA")
+        );
+        assert!(tls_problem("InvalidCertificate(NotValidForName)")
+            .unwrap()
+            .contains("host name"));
+        assert_eq!(tls_problem("Connection refused (os error 111)"), None);
     }
 
     #[test]

@@ -28,6 +28,9 @@ pub struct NodeStatus {
     pub latest_block_time: i64,
     /// Whether the node is still syncing.
     pub catching_up: bool,
+    /// Lowest block height the node still has (`sync_info.earliest_block_height`; above 1 on a
+    /// node that prunes blocks).
+    pub earliest_height: u64,
     /// Node moniker.
     pub moniker: String,
 }
@@ -146,7 +149,45 @@ impl AbciAnswer {
     }
 }
 
+/// Whether an `abci_query` error says the state at the asked height is gone (pruned), as the
+/// Cosmos SDK words it: `failed to load state at height H; version does not exist`.
+pub fn is_pruned_state(log: &str) -> bool {
+    log.contains("version does not exist") || log.contains("failed to load state at height")
+}
+
+/// Whether a CometBFT RPC error says a block is gone: `height H is not available, lowest height
+/// is L`.
+pub fn is_pruned_block(error: &str) -> bool {
+    error.contains("is not available, lowest height is")
+}
+
 impl ChainClient {
+    /// The error for a read at a `height` the node has pruned (exit 2), naming the node's
+    /// earliest block and latest height and what to do.
+    pub async fn pruned(&self, height: u64, detail: &str) -> Error {
+        let (earliest, latest) = match self.status().await {
+            Ok(s) => (s.earliest_height.to_string(), s.height.to_string()),
+            Err(_) => ("?".into(), "?".into()),
+        };
+        Error::usage(format!(
+            "the node {} no longer has height {height} (pruned; its earliest block is {earliest}, latest {latest}, and it may keep even less state: app.toml pruning-keep-recent): pick a height close to the latest, or a node with full history (an archive node, pruning = \"nothing\") with --node ({})",
+            self.endpoint(),
+            crate::chain::one_line(detail)
+        ))
+    }
+
+    /// Time of the block at `height`, Unix seconds (`/block`). Errors: exit 2 if the node pruned
+    /// that block (naming its earliest one), exit 3 if the height is in the future.
+    pub async fn block_time_at(&self, height: u64) -> Result<i64> {
+        let h = cosmrs::tendermint::block::Height::try_from(height)
+            .map_err(|e| Error::usage(format!("height {height}: {e}")))?;
+        match self.rpc("block", |c| async move { c.block(h).await }).await {
+            Ok(b) => Ok(b.block.header.time.unix_timestamp()),
+            Err(Error::Chain(e)) if is_pruned_block(&e) => Err(self.pruned(height, &e).await),
+            Err(e) => Err(e),
+        }
+    }
+
     /// `abci_query` of gRPC method `path` with the protobuf request `data`, at `height`
     /// (`None` = latest), with retries. A non-zero code is returned in the answer, not as an error.
     pub async fn abci_query_raw(
@@ -167,6 +208,11 @@ impl ChainClient {
                 async move { c.abci_query(Some(path.to_string()), data, h, false).await }
             })
             .await?;
+        if r.code.value() != 0 && is_pruned_state(&r.log) {
+            if let Some(h) = height {
+                return Err(self.pruned(h, &r.log).await);
+            }
+        }
         Ok(AbciAnswer {
             code: r.code.value(),
             codespace: r.codespace,
@@ -528,6 +574,16 @@ mod tests {
         .is_not_found());
         assert!(!a("wasm", 5, "Error parsing into type").is_not_found());
         assert!(!a("", 0, "").is_not_found());
+    }
+
+    #[test]
+    fn pruned_heights_are_recognised() {
+        assert!(is_pruned_state("failed to load state at height 3; version does not exist (latest height: 120): invalid height"));
+        assert!(!is_pruned_state("no such contract"));
+        assert!(is_pruned_block(
+            "height 3 is not available, lowest height is 50"
+        ));
+        assert!(!is_pruned_block("Internal error"));
     }
 
     #[test]

@@ -42,8 +42,8 @@ pub const ABORT_BEFORE_BROADCAST_ENV: &str = "LUCKEE_TEST_ABORT_BEFORE_BROADCAST
 
 /// How many times a tx is re-signed after a sequence mismatch.
 const SEQUENCE_RETRIES: u32 = 4;
-/// Poll interval while waiting for a tx to be included.
-const POLL_INTERVAL: Duration = Duration::from_millis(250);
+/// Back-off unit between re-signs after a sequence mismatch (× the attempt number).
+const RESIGN_BACKOFF: Duration = Duration::from_millis(250);
 
 /// What to send: messages (executed in order, atomically), a memo, and tags naming what the
 /// tx does (`upload`, `instantiate`, `minter`, `setup`, …) for logs and the test hook.
@@ -332,7 +332,7 @@ impl ChainClient {
                         "sequence mismatch in simulation, retrying: {e}"
                     );
                     expected_sequence = expected_sequence_in(&e.to_string());
-                    tokio::time::sleep(POLL_INTERVAL * (attempt + 1)).await;
+                    tokio::time::sleep(RESIGN_BACKOFF * (attempt + 1)).await;
                     continue;
                 }
                 Err(e) => return Err(e),
@@ -360,7 +360,7 @@ impl ChainClient {
                         "sequence mismatch, re-signing: {log}"
                     );
                     expected_sequence = expected_sequence_in(&log);
-                    tokio::time::sleep(POLL_INTERVAL * (attempt + 1)).await;
+                    tokio::time::sleep(RESIGN_BACKOFF * (attempt + 1)).await;
                 }
             }
         }
@@ -480,7 +480,7 @@ impl ChainClient {
     /// passes; `from_height` is the height before it was broadcast. Errors: exit 4 naming the
     /// hash on timeout (its outcome is unknown, never reported as failed).
     pub async fn wait_for_tx(&self, hash: &str, from_height: u64) -> Result<TxOutcome> {
-        let timeout = self.network().tx_timeout;
+        let timeout = self.tx_timeout().await;
         self.poll_tx(hash, timeout, from_height).await?.ok_or_else(|| {
             Error::network(format!(
                 "tx {hash} was not included in a block within {} s; it may still land: re-run to resolve it",
@@ -497,10 +497,13 @@ impl ChainClient {
         within: Duration,
         from_height: u64,
     ) -> Result<Option<TxOutcome>> {
-        self.progress(Some(&format!("waiting for tx {hash} to be included")));
         let start = Instant::now();
+        let poll = self.poll_interval().await;
         let mut from = from_height;
         loop {
+            self.progress(Some(&format!(
+                "waiting for tx {hash} to be included (after height {from})"
+            )));
             let found = self.find_tx(hash, &mut from).await;
             if !matches!(found, Ok(None)) {
                 self.progress(None);
@@ -513,7 +516,7 @@ impl ChainClient {
                 self.progress(None);
                 return Ok(None);
             }
-            tokio::time::sleep(POLL_INTERVAL).await;
+            tokio::time::sleep(poll).await;
         }
     }
 }

@@ -79,6 +79,11 @@ pub struct BackupArgs {
     /// is always kept.
     #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
     pub max_age: Option<Duration>,
+    /// Back up the state as of block HEIGHT (default: the latest). The node must still have
+    /// that height's state: an archive node for old heights (a pruned one is refused, exit 2,
+    /// naming its earliest block).
+    #[arg(long, value_name = "HEIGHT", value_parser = clap::value_parser!(u64).range(1..))]
+    pub height: Option<u64>,
     /// Raw state entries requested per AllContractState page. wasmd (v0.61) serves at most 100
     /// per page whatever is asked (x/wasm `maxResultEntries`); a chain with a higher cap may
     /// honour more.
@@ -358,7 +363,17 @@ async fn backup(ctx: &Context, args: &BackupArgs) -> Result<()> {
     let mut first_error = None;
     let connected = async {
         let client = ctx.connect().await?;
-        let probe = client.probe().await?;
+        let mut probe = client.probe().await?;
+        if let Some(h) = args.height {
+            if h > probe.status.height {
+                return Err(Error::usage(format!(
+                    "--height {h} is above the latest height {}",
+                    probe.status.height
+                )));
+            }
+            probe.status.latest_block_time = client.block_time_at(h).await?;
+            probe.status.height = h;
+        }
         Ok::<_, Error>((client, probe))
     }
     .await;

@@ -209,15 +209,25 @@ async fn resolve_contracts(
         let salt = salt_for(plan, kind);
         let predicted = predict_address(&code.checksum, &signer.address, &salt)?;
         if let Some(ci) = client.contract_info(&predicted).await? {
-            // Ours (same creator, checksum and salt), e.g. from a run whose state was lost.
-            let checksum = match client.code_info(ci.code_id).await? {
-                Some(c) => c.checksum,
-                None => code.checksum.clone(),
-            };
+            // Something lives at the predicted address: adopt it if it is what this plan would
+            // have created (e.g. the state file lost a landed instantiate), else refuse.
+            let want = (
+                code.code_id,
+                signer.address.to_string(),
+                plan.label_of(kind),
+                admin,
+            );
+            let differences = adoption_differences(&ci, want);
+            if !differences.is_empty() {
+                return Err(Error::usage(format!(
+                    "{kind}: a contract already exists at its predicted instantiate2 address {predicted} (salt '{salt}') but differs from the plan: {}; change deploy.salt to deploy a new set, or fix the plan to adopt it",
+                    differences.join(", ")
+                )));
+            }
             let record = ContractRecord {
                 address: predicted.clone(),
                 code_id: ci.code_id,
-                checksum,
+                checksum: code.checksum.clone(),
                 store_tx: code.store_tx.clone(),
                 instantiate_tx: None,
                 label: ci.label,
@@ -266,6 +276,35 @@ async fn resolve_contracts(
         }
     }
     Ok(new)
+}
+
+/// How the contract found at a predicted address differs from what the plan would create
+/// (`code_id`, creator, label, chain-level admin), one `field: found … planned …` each.
+pub fn adoption_differences(
+    found: &crate::chain::ContractInfo,
+    want: (u64, String, &str, &str),
+) -> Vec<String> {
+    let (code_id, creator, label, admin) = want;
+    let mut out = Vec::new();
+    if found.code_id != code_id {
+        out.push(format!(
+            "code_id: found {}, planned {code_id}",
+            found.code_id
+        ));
+    }
+    if found.creator != creator {
+        out.push(format!(
+            "creator: found {}, planned {creator}",
+            found.creator
+        ));
+    }
+    if found.label != label {
+        out.push(format!("label: found {:?}, planned {label:?}", found.label));
+    }
+    if found.admin != admin {
+        out.push(format!("admin: found '{}', planned '{admin}'", found.admin));
+    }
+    out
 }
 
 /// Runs `deploy instantiate`.
@@ -389,4 +428,25 @@ pub async fn run(ctx: &Context) -> Result<()> {
         .0;
     ctx.print(&report);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn adoption_names_every_difference() {
+        let found = crate::chain::ContractInfo {
+            address: "wasm1c".into(),
+            code_id: 4,
+            creator: "wasm1me".into(),
+            admin: "wasm1me".into(),
+            label: "L".into(),
+            created_height: Some(3),
+        };
+        assert!(adoption_differences(&found, (4, "wasm1me".into(), "L", "wasm1me")).is_empty());
+        let d = adoption_differences(&found, (5, "wasm1other".into(), "M", ""));
+        assert_eq!(d.len(), 4, "{d:?}");
+        assert!(d[0].starts_with("code_id: found 4, planned 5"));
+    }
 }

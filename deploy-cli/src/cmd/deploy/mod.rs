@@ -196,7 +196,7 @@ pub async fn resolve_pending(
         return Ok(vec![]);
     };
     let age = Duration::from_secs((unix_now() as u64).saturating_sub(p.recorded_at));
-    let remaining = client.network().tx_timeout.saturating_sub(age);
+    let remaining = client.tx_timeout().await.saturating_sub(age);
     tracing::info!(hash = %p.tx_hash, "resolving pending tx of an earlier run");
     // Without a recorded height (older state files), a node without a tx indexer is searched
     // over the last 1000 blocks.

@@ -429,6 +429,7 @@ mod tests {
                 latest_block_time: 0,
                 catching_up,
                 moniker: "m".into(),
+                earliest_height: 1,
             },
             latency_seconds: latency,
             block_age_seconds: age,

@@ -238,6 +238,7 @@ pub fn monitoring_client(ctx: &Context, timeout: Duration) -> Result<ChainClient
         base_delay: Duration::from_millis(200),
         max_delay: Duration::from_millis(200),
         request_timeout: timeout,
+        budget: timeout,
     };
     ChainClient::new(ctx.net.clone(), retry)
 }
