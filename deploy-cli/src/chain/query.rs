@@ -155,6 +155,12 @@ pub fn is_pruned_state(log: &str) -> bool {
     log.contains("version does not exist") || log.contains("failed to load state at height")
 }
 
+/// Whether an `abci_query` error says the asked height is not committed yet (a query racing
+/// the block that was just reported).
+pub fn is_future_height(log: &str) -> bool {
+    log.contains("height in the future")
+}
+
 /// Whether a CometBFT RPC error says a block is gone: `height H is not available, lowest height
 /// is L`.
 pub fn is_pruned_block(error: &str) -> bool {
@@ -202,12 +208,22 @@ impl ChainClient {
                     .map_err(|e| Error::usage(format!("height {h}: {e}")))
             })
             .transpose()?;
-        let r = self
-            .rpc(path, |c| {
-                let data = data.clone();
-                async move { c.abci_query(Some(path.to_string()), data, h, false).await }
-            })
-            .await?;
+        // CometBFT reports a new height before the application has committed it, so a query at
+        // the latest height can be answered "height in the future" for a moment: wait for it.
+        let mut tries = 0;
+        let r = loop {
+            let r = self
+                .rpc(path, |c| {
+                    let data = data.clone();
+                    async move { c.abci_query(Some(path.to_string()), data, h, false).await }
+                })
+                .await?;
+            tries += 1;
+            if r.code.value() == 0 || !is_future_height(&r.log) || tries >= 20 {
+                break r;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        };
         if r.code.value() != 0 && is_pruned_state(&r.log) {
             if let Some(h) = height {
                 return Err(self.pruned(h, &r.log).await);
@@ -584,6 +600,9 @@ mod tests {
             "height 3 is not available, lowest height is 50"
         ));
         assert!(!is_pruned_block("Internal error"));
+        assert!(is_future_height(
+            "cannot query with height in the future; please provide a valid height: invalid height"
+        ));
     }
 
     #[test]

@@ -460,12 +460,21 @@ impl ChainClient {
                 .rpc("block", |c| async move { c.block(height).await })
                 .await?;
             if let Some(index) = block.block.data.iter().position(|tx| tx_hash(tx) == hash) {
-                let results = self
+                // The block is stored a moment before its results: not there yet = not yet
+                // known; this block is read again on the next poll.
+                let results = match self
                     .rpc(
                         "block_results",
                         |c| async move { c.block_results(height).await },
                     )
-                    .await?;
+                    .await
+                {
+                    Ok(r) => r,
+                    Err(Error::Chain(e)) if e.contains("could not find results for height") => {
+                        return Ok(None)
+                    }
+                    Err(e) => return Err(e),
+                };
                 let result = results.txs_results.unwrap_or_default().into_iter().nth(index).ok_or_else(|| {
                     Error::chain(format!("block_results of height {height} lack the result of tx {hash} (index {index})"))
                 })?;

@@ -558,12 +558,7 @@ async fn backup_one(
     let tmp = tempfile::Builder::new()
         .prefix(files::INCOMPLETE_PREFIX)
         .tempdir_in(contract_dir)
-        .map_err(|e| {
-            Error::usage(format!(
-                "cannot create a directory in {}: {e}",
-                contract_dir.display()
-            ))
-        })?;
+        .map_err(|e| Error::io("create a directory in", contract_dir, e))?;
     let dir = tmp.path();
     let info = client
         .contract_info_at(&t.address, Some(height))
