@@ -35,6 +35,7 @@
 //! `luckee_backup_last_run_success`, also after a failed run.
 
 pub mod files;
+pub mod restore;
 pub mod verify;
 
 use std::fs::File;
@@ -102,13 +103,49 @@ pub enum BackupCommand {
     Verify {
         /// A backup directory (the one holding manifest.json).
         dir: PathBuf,
+        /// Also compare it with the live contract on the connected node (code, code id, label,
+        /// every raw key/value at the latest height); exit 1 on any difference.
+        #[arg(long)]
+        against_chain: bool,
+    },
+    /// Write the backups' codes and contracts, with their complete raw state, into the
+    /// app_state.wasm of a (fresh `wasmd init`) genesis file: a chain started from it has the
+    /// contracts at the same addresses with identical state. The genesis is replaced atomically
+    /// and left untouched on any error.
+    Restore {
+        /// Backup directories of one `luckee backup` run (same chain-id and height).
+        #[arg(required = true, value_name = "DIR")]
+        dirs: Vec<PathBuf>,
+        /// The genesis file to write into.
+        #[arg(long, value_name = "GENESIS.json")]
+        genesis: PathBuf,
+        /// Make ADDRESS the chain-level admin of every restored contract (a rehearsal chain
+        /// operated with a local key); default: as backed up.
+        #[arg(long, value_name = "ADDRESS")]
+        admin: Option<String>,
+        /// With --admin: also make ADDRESS the incentive's own admin (its config item).
+        #[arg(long, requires = "admin")]
+        incentive_admin: bool,
     },
 }
 
 /// Runs `luckee backup` or `luckee backup verify`.
 pub async fn run(ctx: &Context, args: BackupArgs) -> Result<()> {
     match &args.command {
-        Some(BackupCommand::Verify { dir }) => verify::run(ctx, &ctx.cwd.join(dir)),
+        Some(BackupCommand::Verify {
+            dir,
+            against_chain: false,
+        }) => verify::run(ctx, &ctx.cwd.join(dir)),
+        Some(BackupCommand::Verify {
+            dir,
+            against_chain: true,
+        }) => verify::against_chain(ctx, &ctx.cwd.join(dir)).await,
+        Some(BackupCommand::Restore {
+            dirs,
+            genesis,
+            admin,
+            incentive_admin,
+        }) => restore::run(ctx, dirs, genesis, admin.as_deref(), *incentive_admin),
         None => backup(ctx, &args).await,
     }
 }

@@ -237,3 +237,122 @@ fn check_state_lines(path: &Path, expected: u64) -> (bool, String) {
         format!("{count} entries (manifest: {expected}), keys ascending"),
     )
 }
+
+/// `backup verify DIR --against-chain`: the backup against the live contract on the connected
+/// node, at its latest height — code checksum (`CodeInfo`), code id and label (`ContractInfo`),
+/// and every raw key/value (`AllContractState`, all pages, merged in key order with
+/// `state.jsonl`). The chain-level admin is shown but not compared (`backup restore --admin`
+/// changes it on purpose). Exit 1 on any difference; the report counts equal, differing,
+/// missing (backup only) and extra (chain only) entries and names the first few keys.
+pub async fn against_chain(ctx: &Context, dir: &Path) -> Result<()> {
+    let local = verify_dir(dir);
+    if !local.ok {
+        ctx.print(&local);
+        return Err(Error::Mismatch {
+            count: local.checks.iter().filter(|c| !c.ok).count(),
+        });
+    }
+    let m = Manifest::read(dir)?;
+    let path = dir.join(files::STATE_FILE);
+    let text = std::fs::read_to_string(&path).map_err(|e| Error::io("read", &path, e))?;
+    let lines = text
+        .lines()
+        .map(serde_json::from_str::<files::StateLine>)
+        .collect::<std::result::Result<Vec<_>, _>>()
+        .map_err(|e| Error::usage(format!("{}: {e}", path.display())))?;
+    let client = ctx.connect().await?;
+    let height = client.status().await?.height;
+    let mut checks = Vec::new();
+    let mut add = |item: &str, ok: bool, detail: String| {
+        checks.push(FileCheck {
+            item: item.into(),
+            ok,
+            detail,
+        })
+    };
+    let c = &m.contract;
+    let Some(info) = client.contract_info_at(&c.address, Some(height)).await? else {
+        add(
+            "contract",
+            false,
+            format!("no contract at {} on {}", c.address, ctx.net.chain_id),
+        );
+        return finish(ctx, dir, m, checks);
+    };
+    add(
+        "code_id",
+        info.code_id == c.code_id,
+        format!("backup {} / chain {}", c.code_id, info.code_id),
+    );
+    add(
+        "label",
+        info.label == c.label,
+        format!("backup {:?} / chain {:?}", c.label, info.label),
+    );
+    add(
+        "admin (not compared)",
+        true,
+        format!("backup '{}' / chain '{}'", c.admin, info.admin),
+    );
+    let sum = client
+        .code_info(info.code_id)
+        .await?
+        .map(|ci| ci.checksum)
+        .unwrap_or_default();
+    add(
+        "code checksum",
+        sum == c.checksum,
+        format!("backup {} / chain {sum}", c.checksum),
+    );
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let (mut equal, mut differing, mut missing, mut extra) =
+        (0u64, Vec::new(), Vec::new(), Vec::new());
+    let mut backup = lines.iter().peekable();
+    client
+        .for_each_state_page(&c.address, height, 100, |page| {
+            for (key, value) in page {
+                let k = hex::encode(&key);
+                while backup.peek().is_some_and(|l| l.key < k) {
+                    missing.push(backup.next().expect("peeked").key.clone());
+                }
+                match backup.peek() {
+                    Some(l) if l.key == k => {
+                        if l.value == b64.encode(&value) {
+                            equal += 1
+                        } else {
+                            differing.push(k)
+                        }
+                        backup.next();
+                    }
+                    _ => extra.push(k),
+                }
+            }
+            Ok(())
+        })
+        .await?;
+    missing.extend(backup.map(|l| l.key.clone()));
+    let few = |v: &[String]| v.iter().take(3).cloned().collect::<Vec<_>>().join(", ");
+    add(
+        "raw state",
+        differing.is_empty() && missing.is_empty() && extra.is_empty(),
+        format!(
+            "{equal} equal, {} differing [{}], {} only in the backup [{}], {} only on chain [{}] (chain height {height})",
+            differing.len(), few(&differing), missing.len(), few(&missing), extra.len(), few(&extra)
+        ),
+    );
+    finish(ctx, dir, m, checks)
+}
+
+fn finish(ctx: &Context, dir: &Path, m: Manifest, checks: Vec<FileCheck>) -> Result<()> {
+    let failed = checks.iter().filter(|c| !c.ok).count();
+    ctx.print(&BackupVerifyReport {
+        dir: dir.display().to_string(),
+        manifest: Some(m),
+        ok: failed == 0,
+        checks,
+    });
+    match failed {
+        0 => Ok(()),
+        count => Err(Error::Mismatch { count }),
+    }
+}
