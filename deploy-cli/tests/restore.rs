@@ -32,7 +32,7 @@ impl Restored {
             .env("LUCKEE_DEVNET_ABCI_PORT", "33658");
     }
 
-    fn up(dirs: &[PathBuf], extra_accounts: &str) -> Restored {
+    fn up(dirs: &[PathBuf], extra_accounts: &str, restore_admin: &str) -> Restored {
         let r = Restored {
             home: tempfile::tempdir().unwrap(),
         };
@@ -42,7 +42,7 @@ impl Restored {
             .arg("--from-backup")
             .args(dirs)
             .env("LUCKEE_DEVNET_EXTRA_ACCOUNTS", extra_accounts)
-            .env("LUCKEE_DEVNET_RESTORE_ADMIN", "keep")
+            .env("LUCKEE_DEVNET_RESTORE_ADMIN", restore_admin)
             .env("LUCKEE_BIN", env!("CARGO_BIN_EXE_luckee"));
         let out = cmd.output().expect("run ci/devnet");
         assert!(
@@ -105,6 +105,7 @@ fn fresh_genesis(dir: &Path) -> PathBuf {
 fn a_backup_restored_into_a_new_chain_is_identical_and_alive() {
     let s = Stack::deploy();
     s.distribute("restore-paid-1").unwrap();
+    s.register_members(10_000, luckee_types::registry::MAX_BATCH, 10);
     let dirs = backup_dirs(&s);
     assert_eq!(dirs.len(), 3);
 
@@ -203,7 +204,7 @@ fn a_backup_restored_into_a_new_chain_is_identical_and_alive() {
     );
 
     // The drill: a second chain from the backup.
-    let restored = Restored::up(&dirs, &s.reporter.address);
+    let restored = Restored::up(&dirs, &s.reporter.address, "keep");
     let node = restored.node();
     for dir in &d {
         let v =
@@ -276,4 +277,72 @@ fn a_backup_restored_into_a_new_chain_is_identical_and_alive() {
     assert_eq!(after_pay - before_pay, 1_000_000);
     s.w.luckee(&["ops", "health", "--contract", &s.incentive, "--node", &node])
         .ok();
+    drop(restored);
+
+    // The rehearsal: the same backup on a chain where a devnet key is every admin; the plan
+    // (with that admin) is verified and a change applied there before touching the real chain.
+    let rehearsal = Restored::up(&dirs, "", "admin");
+    let state = rehearsal.home.path().join("deployments/luckee-local.json");
+    assert!(
+        state.exists(),
+        "restore wrote no state file for the restored chain"
+    );
+    let w = &s.w;
+    std::fs::create_dir_all(w.path().join("rehearsal")).unwrap();
+    std::fs::copy(&state, w.path().join("rehearsal/luckee-local.json")).unwrap();
+    let admin =
+        luckee::keys::Signer::from_phrase(&support::devnet_mnemonic("admin"), "wasm", 0).unwrap();
+    w.write_key_file(
+        "devnet-admin.key",
+        &support::devnet_mnemonic("admin"),
+        0o600,
+    );
+    let plan = std::fs::read_to_string(w.path().join("luckee.toml")).unwrap();
+    let with_admin = |p: &str| {
+        format!(
+            "[deploy]\nstate_dir = \"rehearsal\"\nadmin = \"{a}\"\n{}",
+            p.replace(
+                "[deploy.incentive]",
+                &format!("[deploy.incentive]\nadmin = \"{a}\"", a = admin.address)
+            ),
+            a = admin.address
+        )
+    };
+    w.write_config(&with_admin(&plan));
+    let as_admin = [("LUCKEE_MNEMONIC_FILE", "devnet-admin.key")];
+    let node = rehearsal.node();
+    // The 10 000 members registered outside the plan are drift (removals, left alone).
+    let before = w
+        .luckee_env(&["plan", "--node", &node, "-o", "json"], &as_admin)
+        .expect_code(1)
+        .json();
+    assert!(
+        before["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["op"] == "remove"),
+        "{before}"
+    );
+    w.write_config(&with_admin(&plan.replace(
+        "reward = \"1000000\", points = \"100\"",
+        "reward = \"2000000\", points = \"100\"",
+    )));
+    let applied = w
+        .luckee_env(&["apply", "--node", &node, "-o", "json"], &as_admin)
+        .ok()
+        .json();
+    assert_eq!(applied["applied"].as_array().unwrap().len(), 1, "{applied}");
+    assert_eq!(applied["left"].as_array().unwrap().len(), 10_000);
+    // The real chain is untouched by the rehearsal.
+    let c = devnet().client();
+    let rules = devnet()
+        .block_on(luckee::contracts::IncentiveClient::new(&c, s.incentive.clone()).all_rules(None))
+        .unwrap();
+    let probe = rules.iter().find(|r| r.id == stack::RULE).unwrap();
+    assert_eq!(
+        probe.reward.u128(),
+        1_000_000,
+        "the rehearsal changed the real chain"
+    );
 }

@@ -17,6 +17,10 @@
 //! entry per contract). `--incentive-admin` also rewrites the incentive's own `admin` (its
 //! `config` item) and drops a pending admin, so that a rehearsal chain can be operated with a
 //! local key; the restored incentive state then differs from the backup in that one entry.
+//!
+//! It also writes the state file of the restored chain (`deployments/<genesis chain-id>.json`
+//! under the plan's `state_dir`, unless one exists there), so that `deploy verify`, `plan`,
+//! `apply` and `ops` work on the restored stack at once.
 
 use std::path::{Path, PathBuf};
 
@@ -29,6 +33,7 @@ use super::verify::verify_dir;
 use crate::cmd::Context;
 use crate::contracts::ContractKind;
 use crate::error::{Error, Result};
+use crate::state::{CodeRecord, ContractRecord, DeploymentState, LockMode};
 use crate::ui::{table, Report};
 
 /// One backup directory, read and verified.
@@ -348,6 +353,51 @@ pub fn wasm_genesis(
     Ok(wasm)
 }
 
+/// The deployment state of the restored stack on the chain `chain_id` (as `deploy` would have
+/// recorded it): codes, contracts (luckee-deployed ones) and `existing` ones, the creator as
+/// deployer. Pure.
+pub fn restored_state(
+    backups: &[Loaded],
+    chain_id: &str,
+    salt: &str,
+    admin: Option<&str>,
+) -> Result<DeploymentState> {
+    let mut state = DeploymentState::new(chain_id);
+    for b in backups {
+        let c = &b.manifest.contract;
+        let kind: ContractKind = c.name.parse()?;
+        if !c.deployed_by_luckee {
+            state.external.insert(kind, c.address.clone());
+            continue;
+        }
+        state.deployer.get_or_insert_with(|| b.creator.clone());
+        state.codes.insert(
+            kind,
+            CodeRecord {
+                checksum: c.checksum.clone(),
+                code_id: c.code_id,
+                store_tx: None,
+                height: None,
+            },
+        );
+        state.contracts.insert(
+            kind,
+            ContractRecord {
+                address: c.address.clone(),
+                code_id: c.code_id,
+                checksum: c.checksum.clone(),
+                store_tx: None,
+                instantiate_tx: None,
+                label: c.label.clone(),
+                admin: admin.unwrap_or(&c.admin).to_string(),
+                height: b.created_height,
+                salt: format!("{salt}/{}", kind.name()),
+            },
+        );
+    }
+    Ok(state)
+}
+
 /// One restored contract.
 #[derive(Debug, Clone, Serialize)]
 pub struct RestoredRow {
@@ -374,6 +424,8 @@ pub struct RestoreReport {
     pub source_height: u64,
     /// Every contract written.
     pub contracts: Vec<RestoredRow>,
+    /// The state file written for the restored chain (`None`: one existed and was kept).
+    pub state_file: Option<String>,
 }
 
 impl Report for RestoreReport {
@@ -395,6 +447,9 @@ impl Report for RestoreReport {
             &["CONTRACT", "ADDRESS", "CODE_ID", "ENTRIES", "ADMIN"],
             &rows,
         );
+        if let Some(f) = &self.state_file {
+            out.push_str(&format!("state file for the restored chain: {f}\n"));
+        }
         out.push_str(&format!(
             "restored {} contract(s) of {} at height {} into {}; start the chain, then `luckee backup verify DIR --against-chain`\n",
             self.contracts.len(),
@@ -450,6 +505,12 @@ pub fn run(
     }
     doc["app_state"]["wasm"] =
         wasm_genesis(&backups, &doc["app_state"]["wasm"], admin, incentive_admin)?;
+    let chain_id = doc["chain_id"].as_str().unwrap_or_default().to_string();
+    let state = restored_state(&backups, &chain_id, &ctx.plan.salt, admin)?;
+    // The state file of the restored chain, unless one exists (never overwritten).
+    let state_dir = ctx.cwd.join(&ctx.plan.state_dir);
+    let (mut store, existing) =
+        crate::state::StateStore::open(&state_dir, &chain_id, LockMode::Exclusive)?;
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -457,6 +518,12 @@ pub fn run(
     let bytes =
         serde_json::to_vec_pretty(&doc).map_err(|e| Error::usage(format!("genesis JSON: {e}")))?;
     crate::fs::atomic_write(dir, &path, &bytes)?;
+    let state_file = if store.exists() && existing != DeploymentState::new(&chain_id) {
+        None
+    } else {
+        store.save(&state)?;
+        Some(store.json_path().display().to_string())
+    };
     let m = &backups[0].manifest;
     ctx.print(&RestoreReport {
         genesis: path.display().to_string(),
@@ -472,6 +539,7 @@ pub fn run(
                 admin: admin.unwrap_or(&b.manifest.contract.admin).to_string(),
             })
             .collect(),
+        state_file,
     });
     Ok(())
 }
