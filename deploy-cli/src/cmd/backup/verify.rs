@@ -62,8 +62,13 @@ impl Report for BackupVerifyReport {
         let failed = self.checks.iter().filter(|c| !c.ok).count();
         match (&self.manifest, failed) {
             (Some(m), 0) => out.push_str(&format!(
-                "backup {} is intact: {} of {} on {} at height {}, {} state entries\n",
+                "backup {} is intact{}: {} of {} on {} at height {}, {} state entries\n",
                 self.dir,
+                if self.checks.iter().any(|c| c.item == "raw state") {
+                    " and equal to the live contract"
+                } else {
+                    ""
+                },
                 m.contract.name,
                 m.contract.address,
                 m.chain_id,
