@@ -149,7 +149,22 @@ pub struct Send<'a> {
     pub state: &'a mut DeploymentState,
 }
 
-impl Send<'_> {
+impl<'a> Send<'a> {
+    /// The send path of `signer` through `client`, recording in `store` / `state`.
+    pub fn new(
+        client: &'a ChainClient,
+        signer: &'a Signer,
+        store: &'a mut StateStore,
+        state: &'a mut DeploymentState,
+    ) -> Send<'a> {
+        Send {
+            client,
+            signer,
+            store,
+            state,
+        }
+    }
+
     /// With `--dry-run`: simulates `req` (nothing broadcast, nothing written) and returns the
     /// estimate. Otherwise sends it with [`deploy::send_recorded`] (`uploads` / `instantiates`
     /// describe its store and instantiate messages) and returns the outcome too.

@@ -281,12 +281,7 @@ pub async fn run_apply(ctx: &Context, prune: bool) -> Result<()> {
         memo: "luckee apply".into(),
         tags: vec!["apply".into()],
     };
-    let mut send = Send {
-        client: &client,
-        signer: &signer,
-        store: &mut store,
-        state: &mut state,
-    };
+    let mut send = Send::new(&client, &signer, &mut store, &mut state);
     let (sent, outcome) = send
         .send_or_simulate(ctx.dry_run, &req, vec![], vec![])
         .await?;

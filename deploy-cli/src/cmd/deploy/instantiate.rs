@@ -416,12 +416,7 @@ pub async fn run(ctx: &Context) -> Result<()> {
         memo: "luckee deploy instantiate".into(),
         tags,
     };
-    let mut send = Send {
-        client: &client,
-        signer: &signer,
-        store: &mut store,
-        state: &mut state,
-    };
+    let mut send = Send::new(&client, &signer, &mut store, &mut state);
     report.sent = send
         .send_or_simulate(ctx.dry_run, &req, vec![], new)
         .await?

@@ -304,12 +304,7 @@ pub async fn run(ctx: &Context, args: &OpsArgs, cmd: &AdminCommand) -> Result<()
         memo: format!("luckee ops admin {action}"),
         tags: vec![format!("admin-{action}")],
     };
-    let mut send = Send {
-        client: &client,
-        signer: &signer,
-        store: &mut store,
-        state: &mut state,
-    };
+    let mut send = Send::new(&client, &signer, &mut store, &mut state);
     let (sent, outcome) = send
         .send_or_simulate(ctx.dry_run, &req, vec![], vec![])
         .await?;

@@ -226,12 +226,7 @@ pub async fn run(ctx: &Context, args: &OpsArgs, w: &WithdrawArgs) -> Result<()> 
         sent: TxSummary::default(),
         notes,
     };
-    let mut send = Send {
-        client: &client,
-        signer: &signer,
-        store: &mut store,
-        state: &mut state,
-    };
+    let mut send = Send::new(&client, &signer, &mut store, &mut state);
     let (sent, outcome) = send
         .send_or_simulate(ctx.dry_run, &req, vec![], vec![])
         .await?;
