@@ -119,6 +119,17 @@ pub struct StateLine {
     pub value: String,
 }
 
+/// Every line of `dir/state.jsonl`, in file (key) order. Errors: exit 6 if unreadable, exit 2
+/// if a line is not a state entry.
+pub fn read_state_lines(dir: &Path) -> Result<Vec<StateLine>> {
+    let path = dir.join(STATE_FILE);
+    let text = std::fs::read_to_string(&path).map_err(|e| Error::io("read", &path, e))?;
+    text.lines()
+        .map(serde_json::from_str::<StateLine>)
+        .collect::<std::result::Result<Vec<_>, _>>()
+        .map_err(|e| Error::usage(format!("{}: {e}", path.display())))
+}
+
 /// A file being written into a backup: hashes and counts every byte, fsynced on
 /// [`HashedFile::finish`].
 pub struct HashedFile {

@@ -28,7 +28,7 @@ use base64::Engine;
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use super::files::{Manifest, StateLine, STATE_FILE, WASM_FILE};
+use super::files::{read_state_lines, Manifest, StateLine, WASM_FILE};
 use super::verify::verify_dir;
 use crate::cmd::Context;
 use crate::contracts::ContractKind;
@@ -86,21 +86,14 @@ pub fn load(dir: &Path) -> Result<Loaded> {
             bad.join("; ")
         )));
     }
-    let manifest = Manifest::read(dir)?;
+    let manifest = report.manifest.expect("a verified backup has its manifest");
     let ci_path = dir.join("contract_info.json");
     let ci = read_json(&ci_path)?;
     let code_path = dir.join("code_info.json");
     let code = read_json(&code_path)?;
     let wasm_path = dir.join(WASM_FILE);
     let wasm = std::fs::read(&wasm_path).map_err(|e| Error::io("read", &wasm_path, e))?;
-    let state_path = dir.join(STATE_FILE);
-    let text =
-        std::fs::read_to_string(&state_path).map_err(|e| Error::io("read", &state_path, e))?;
-    let state = text
-        .lines()
-        .map(serde_json::from_str::<StateLine>)
-        .collect::<std::result::Result<Vec<_>, _>>()
-        .map_err(|e| Error::usage(format!("{}: {e}", state_path.display())))?;
+    let state = read_state_lines(dir)?;
     let s = |v: &Value| v.as_str().unwrap_or_default().to_string();
     Ok(Loaded {
         dir: dir.to_path_buf(),

@@ -32,6 +32,17 @@ pub struct FileCheck {
     pub detail: String,
 }
 
+impl FileCheck {
+    /// One check.
+    pub fn new(item: &str, ok: bool, detail: String) -> FileCheck {
+        FileCheck {
+            item: item.into(),
+            ok,
+            detail,
+        }
+    }
+}
+
 /// Result of `backup verify`.
 #[derive(Debug, Clone, Serialize)]
 pub struct BackupVerifyReport {
@@ -104,13 +115,8 @@ pub fn run(ctx: &Context, dir: &Path) -> Result<()> {
 /// All checks of one backup directory (see the module docs).
 pub fn verify_dir(dir: &Path) -> BackupVerifyReport {
     let mut checks = Vec::new();
-    let mut add = |item: &str, ok: bool, detail: String| {
-        checks.push(FileCheck {
-            item: item.into(),
-            ok,
-            detail,
-        })
-    };
+    let mut add =
+        |item: &str, ok: bool, detail: String| checks.push(FileCheck::new(item, ok, detail));
     let name = dir
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -257,24 +263,13 @@ pub async fn against_chain(ctx: &Context, dir: &Path) -> Result<()> {
             count: local.checks.iter().filter(|c| !c.ok).count(),
         });
     }
-    let m = Manifest::read(dir)?;
-    let path = dir.join(files::STATE_FILE);
-    let text = std::fs::read_to_string(&path).map_err(|e| Error::io("read", &path, e))?;
-    let lines = text
-        .lines()
-        .map(serde_json::from_str::<files::StateLine>)
-        .collect::<std::result::Result<Vec<_>, _>>()
-        .map_err(|e| Error::usage(format!("{}: {e}", path.display())))?;
+    let m = local.manifest.expect("a verified backup has its manifest");
+    let lines = files::read_state_lines(dir)?;
     let client = ctx.connect().await?;
     let height = client.status().await?.height;
     let mut checks = Vec::new();
-    let mut add = |item: &str, ok: bool, detail: String| {
-        checks.push(FileCheck {
-            item: item.into(),
-            ok,
-            detail,
-        })
-    };
+    let mut add =
+        |item: &str, ok: bool, detail: String| checks.push(FileCheck::new(item, ok, detail));
     let c = &m.contract;
     let Some(info) = client.contract_info_at(&c.address, Some(height)).await? else {
         add(
