@@ -29,7 +29,7 @@ use std::time::Duration;
 
 use cosmrs::AccountId;
 use cosmwasm_std::{Decimal, Uint128};
-use luckee_types::incentive::{ExchangeRate, RewardRule};
+use luckee_types::incentive::{ExchangeRate, ReporterLimits, RewardRule};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
@@ -215,10 +215,43 @@ pub struct IncentivePlan {
     pub rules: Vec<RewardRule>,
     /// Reporters (`register_contract`); others on chain are removed by `apply --prune`.
     pub reporters: Vec<ReporterPlan>,
+    /// Pausers (`update_pausers`): addresses that may only `emergency_pause {paused: true}`;
+    /// others on chain are removed by `apply --prune`.
+    pub pausers: Vec<String>,
+    /// `config.redeem_requires_membership`; `None` = not managed (the contract's default,
+    /// true, stays).
+    pub redeem_requires_membership: Option<bool>,
     /// Expected cw2 contract name for verify.
     pub cw2_name: String,
     /// Expected cw2 version for verify; default: this luckee's version (the workspace's).
     pub cw2_version: Option<String>,
+}
+
+/// The contract's limits on one reporter entry (label, source, rule list), checked before a
+/// fee is paid (exit 2 naming `field`).
+fn check_reporter(field: &str, r: &ReporterPlan) -> Result<()> {
+    use luckee_types::incentive::{MAX_LABEL_LEN, MAX_REPORTER_RULES, MAX_SOURCE_LEN};
+    if r.label.as_ref().is_some_and(|l| l.len() > MAX_LABEL_LEN) {
+        return Err(Error::usage(format!(
+            "{field}.label must be at most {MAX_LABEL_LEN} bytes"
+        )));
+    }
+    if let Some(source) = &r.source {
+        if source.is_empty() || source.len() > MAX_SOURCE_LEN {
+            return Err(Error::usage(format!(
+                "{field}.source '{source}' must be 1..={MAX_SOURCE_LEN} bytes"
+            )));
+        }
+    }
+    if let Some(rules) = r.limits.as_ref().and_then(|l| l.rules.as_ref()) {
+        if rules.len() > MAX_REPORTER_RULES {
+            return Err(Error::usage(format!(
+                "{field}.limits.rules lists {} rules, at most {MAX_REPORTER_RULES}",
+                rules.len()
+            )));
+        }
+    }
+    Ok(())
 }
 
 impl Default for IncentivePlan {
@@ -231,21 +264,33 @@ impl Default for IncentivePlan {
             exchange_rate: None,
             rules: vec![],
             reporters: vec![],
+            pausers: vec![],
+            redeem_requires_membership: None,
             cw2_name: "crates.io:luckee-incentive".into(),
             cw2_version: None,
         }
     }
 }
 
-/// A reporter of the incentive contract (`register_contract {address, label}`).
+/// A reporter of the incentive contract (`register_contract {address, label, source,
+/// limits}`).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ReporterPlan {
     /// Bech32 address of the reporter.
     pub address: String,
     #[serde(default)]
-    /// Label stored with the registration.
+    /// Label stored with the registration (at most 64 bytes).
     pub label: Option<String>,
+    /// Source its activities are marked processed under; default: the one it already has on
+    /// chain, else its address. Fixed once set: name the old key's source when rotating a key.
+    #[serde(default)]
+    pub source: Option<String>,
+    /// Rule ids it may report and its daily mint budget (LUCKY base units per UTC day);
+    /// omitted = unlimited, e.g. `limits = { rules = ["game_win"], daily_mint_budget =
+    /// "50000000" }`.
+    #[serde(default)]
+    pub limits: Option<ReporterLimits>,
 }
 
 /// `[deploy.ft]`: the LUCKY cw20 token — our `mock_ft`, or an `existing` contract.
@@ -378,6 +423,9 @@ impl Plan {
         for (i, m) in self.registry.members.iter().enumerate() {
             net.check_address(&format!("deploy.registry.members[{i}]"), m)?;
         }
+        for (i, p) in self.incentive.pausers.iter().enumerate() {
+            net.check_address(&format!("deploy.incentive.pausers[{i}]"), p)?;
+        }
         let mut seen = std::collections::BTreeSet::new();
         for (i, r) in self.incentive.rules.iter().enumerate() {
             if r.id.is_empty() || r.id.len() > luckee_types::incentive::MAX_RULE_ID_LEN {
@@ -400,6 +448,15 @@ impl Plan {
                 return Err(Error::usage(format!(
                     "deploy.incentive.reporters[{i}]: duplicate reporter {}",
                     r.address
+                )));
+            }
+            check_reporter(&format!("deploy.incentive.reporters[{i}]"), r)?;
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        for (i, p) in self.incentive.pausers.iter().enumerate() {
+            if !seen.insert(p.as_str()) {
+                return Err(Error::usage(format!(
+                    "deploy.incentive.pausers[{i}]: duplicate pauser {p}"
                 )));
             }
         }

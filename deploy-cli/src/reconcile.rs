@@ -17,7 +17,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use cosmrs::Any;
-use luckee_types::incentive::{ExchangeRate, ExecuteMsg as IncentiveMsg, RewardRule};
+use luckee_types::incentive::{
+    ExchangeRate, ExecuteMsg as IncentiveMsg, ReporterLimits, RewardRule,
+};
 use luckee_types::{ft, registry};
 use serde::Serialize;
 
@@ -47,6 +49,10 @@ pub struct Reporter {
     pub address: String,
     /// Label stored with the registration.
     pub label: Option<String>,
+    /// The source its activities are marked under (its address on a v0.1.0 contract).
+    pub source: String,
+    /// Its rule and budget limits (unlimited on a v0.1.0 contract).
+    pub limits: ReporterLimits,
 }
 
 /// The incentive's managed state (`get_config`, `get_rules`, `get_registered_contracts`).
@@ -70,6 +76,10 @@ pub struct IncentiveState {
     pub rules: Vec<RewardRule>,
     /// Every reporter, address order.
     pub reporters: Vec<Reporter>,
+    /// `get_config.config.redeem_requires_membership` (true on a v0.1.0 answer).
+    pub redeem_requires_membership: bool,
+    /// Every pauser (`get_pausers`); `None` for a contract older than v0.2.0, which has none.
+    pub pausers: Option<Vec<String>>,
 }
 
 /// The registry mock's managed state (`config`, `members`).
@@ -119,6 +129,10 @@ pub struct Desired {
     pub rules: Vec<RewardRule>,
     /// Every reporter.
     pub reporters: Vec<ReporterPlan>,
+    /// Every pauser.
+    pub pausers: Vec<String>,
+    /// `config.redeem_requires_membership`; `None` = not managed.
+    pub redeem_requires_membership: Option<bool>,
     /// Registry members; `None` when the registry is an `existing` contract (not managed).
     pub members: Option<Vec<String>>,
 }
@@ -165,6 +179,8 @@ impl Desired {
             exchange_rate: plan.incentive.exchange_rate.clone(),
             rules: plan.incentive.rules.clone(),
             reporters: plan.incentive.reporters.clone(),
+            pausers: plan.incentive.pausers.clone(),
+            redeem_requires_membership: plan.incentive.redeem_requires_membership,
             members: plan
                 .registry
                 .existing
@@ -236,12 +252,32 @@ pub enum Action {
         /// New registry address.
         address: String,
     },
-    /// Incentive `register_contract {address, label}` (also changes a label).
+    /// Incentive `update_config {redeem_requires_membership}`.
+    RedeemRequiresMembership {
+        /// New value.
+        required: bool,
+    },
+    /// Incentive `register_contract {address, label, source, limits}` (also changes a label
+    /// or limits).
     RegisterReporter {
         /// Reporter address.
         address: String,
         /// Its label.
         label: Option<String>,
+        /// Its source (`None`: the one it has, else its address).
+        source: Option<String>,
+        /// Its limits (`None`: unlimited).
+        limits: Option<ReporterLimits>,
+    },
+    /// Incentive `update_pausers {add: [address]}`.
+    AddPauser {
+        /// Pauser address.
+        address: String,
+    },
+    /// Incentive `update_pausers {remove: [address]}`.
+    RemovePauser {
+        /// Pauser address.
+        address: String,
     },
     /// Incentive `unregister_contract {address}`.
     UnregisterReporter {
@@ -388,6 +424,28 @@ fn label_text(l: &Option<String>) -> String {
         .unwrap_or_else(|| "no label".into())
 }
 
+fn limits_text(l: &ReporterLimits) -> String {
+    if l.is_unlimited() {
+        return "unlimited".into();
+    }
+    let rules = l
+        .rules
+        .as_ref()
+        .map(|r| format!("rules [{}]", r.join(", ")))
+        .unwrap_or_else(|| "any rule".into());
+    let budget = l
+        .daily_mint_budget
+        .map(|b| format!("budget {b}/day"))
+        .unwrap_or_else(|| "no budget".into());
+    format!("{rules}, {budget}")
+}
+
+/// A reporter as `plan` prints it: `label "x", source s, unlimited`.
+fn reporter_text(label: &Option<String>, source: Option<&str>, limits: &ReporterLimits) -> String {
+    let source = source.map(|s| format!(", source {s}")).unwrap_or_default();
+    format!("{}{source}, {}", label_text(label), limits_text(limits))
+}
+
 /// Compares `desired` with `snap` (see the module docs). A contract missing from the snapshot
 /// contributes nothing (it is `deploy instantiate`'s business, and `deploy verify` reports it).
 pub fn plan_changes(snap: &Snapshot, desired: &Desired) -> Diff {
@@ -497,29 +555,52 @@ pub fn plan_changes(snap: &Snapshot, desired: &Desired) -> Diff {
                 );
             }
         }
+        if let Some(required) = desired.redeem_requires_membership {
+            if required != inc.redeem_requires_membership {
+                push(
+                    Op::Change,
+                    IncK,
+                    "config.redeem_requires_membership".into(),
+                    Some(inc.redeem_requires_membership.to_string()),
+                    Some(required.to_string()),
+                    Action::RedeemRequiresMembership { required },
+                );
+            }
+        }
         // Reporters.
         for want in &desired.reporters {
             let action = Action::RegisterReporter {
                 address: want.address.clone(),
                 label: want.label.clone(),
+                source: want.source.clone(),
+                limits: want.limits.clone(),
             };
+            let want_limits = want.limits.clone().unwrap_or_default();
+            let want_text = reporter_text(&want.label, want.source.as_deref(), &want_limits);
             match inc.reporters.iter().find(|r| r.address == want.address) {
                 None => push(
                     Op::Add,
                     IncK,
                     format!("reporter {}", want.address),
                     None,
-                    Some(label_text(&want.label)),
+                    Some(want_text),
                     action,
                 ),
-                Some(have) if have.label != want.label => push(
-                    Op::Change,
-                    IncK,
-                    format!("reporter {}", want.address),
-                    Some(label_text(&have.label)),
-                    Some(label_text(&want.label)),
-                    action,
-                ),
+                Some(have)
+                    if have.label != want.label
+                        || have.limits != want_limits
+                        || want.source.as_ref().is_some_and(|s| *s != have.source) =>
+                {
+                    let shown = want.source.as_ref().map(|_| have.source.as_str());
+                    push(
+                        Op::Change,
+                        IncK,
+                        format!("reporter {}", want.address),
+                        Some(reporter_text(&have.label, shown, &have.limits)),
+                        Some(want_text),
+                        action,
+                    )
+                }
                 Some(_) => {}
             }
         }
@@ -529,13 +610,46 @@ pub fn plan_changes(snap: &Snapshot, desired: &Desired) -> Diff {
                     Op::Remove,
                     IncK,
                     format!("reporter {}", have.address),
-                    Some(label_text(&have.label)),
+                    Some(reporter_text(&have.label, None, &have.limits)),
                     None,
                     Action::UnregisterReporter {
                         address: have.address.clone(),
                     },
                 );
             }
+        }
+        // Pausers.
+        match &inc.pausers {
+            Some(have) => {
+                for want in desired.pausers.iter().filter(|p| !have.contains(p)) {
+                    push(
+                        Op::Add,
+                        IncK,
+                        format!("pauser {want}"),
+                        None,
+                        Some("may pause".into()),
+                        Action::AddPauser {
+                            address: want.clone(),
+                        },
+                    );
+                }
+                for old in have.iter().filter(|p| !desired.pausers.contains(p)) {
+                    push(
+                        Op::Remove,
+                        IncK,
+                        format!("pauser {old}"),
+                        Some("may pause".into()),
+                        None,
+                        Action::RemovePauser {
+                            address: old.clone(),
+                        },
+                    );
+                }
+            }
+            None if !desired.pausers.is_empty() => d.notes.push(
+                "the incentive on chain predates pausers (v0.2.0): upgrade it with `luckee deploy migrate`, then apply the plan's pausers".into(),
+            ),
+            None => {}
         }
         // Pause is operational state: a note, never drift.
         if inc.emergency_paused {
@@ -696,6 +810,8 @@ pub fn messages(changes: &[Change], desired: &Desired, sender: &str) -> Result<V
     };
     let mut steps = Vec::new();
     let (mut enabled, mut rate, mut ft_c, mut reg_c) = (None, None, None, None);
+    let mut redeem = None;
+    let (mut add_pausers, mut remove_pausers) = (Vec::new(), Vec::new());
     let (mut upsert, mut remove) = (Vec::new(), Vec::new());
     let (mut add_members, mut remove_members) = (Vec::new(), Vec::new());
     let mut reporters = Vec::new();
@@ -706,6 +822,9 @@ pub fn messages(changes: &[Change], desired: &Desired, sender: &str) -> Result<V
             Action::ExchangeRate { rate: r } => rate = Some(r.clone()),
             Action::FtContract { address } => ft_c = Some(address.clone()),
             Action::RegistryContract { address } => reg_c = Some(address.clone()),
+            Action::RedeemRequiresMembership { required } => redeem = Some(*required),
+            Action::AddPauser { address } => add_pausers.push(address.clone()),
+            Action::RemovePauser { address } => remove_pausers.push(address.clone()),
             Action::UpsertRule { rule } => upsert.push(rule.clone()),
             Action::RemoveRule { id } => remove.push(id.clone()),
             Action::RegisterReporter { .. } | Action::UnregisterReporter { .. } => {
@@ -716,10 +835,14 @@ pub fn messages(changes: &[Change], desired: &Desired, sender: &str) -> Result<V
             _ => tail.push(c),
         }
     }
-    if enabled.is_some() || rate.is_some() || ft_c.is_some() || reg_c.is_some() {
+    if enabled.is_some() || rate.is_some() || ft_c.is_some() || reg_c.is_some() || redeem.is_some()
+    {
         let what = format!(
-            "update_config{}{}{}{}",
+            "update_config{}{}{}{}{}",
             enabled.map(|e| format!(" enabled={e}")).unwrap_or_default(),
+            redeem
+                .map(|r| format!(" redeem_requires_membership={r}"))
+                .unwrap_or_default(),
             rate.as_ref()
                 .map(|r| format!(" exchange_rate={}", rate_text(r)))
                 .unwrap_or_default(),
@@ -736,6 +859,7 @@ pub fn messages(changes: &[Change], desired: &Desired, sender: &str) -> Result<V
             ft_contract: ft_c,
             registry_contract: reg_c,
             exchange_rate: rate,
+            redeem_requires_membership: redeem,
         };
         steps.push(Step {
             msg: execute_msg::<Incentive>(sender, &addr(ContractKind::Incentive)?, &msg)?,
@@ -765,10 +889,17 @@ pub fn messages(changes: &[Change], desired: &Desired, sender: &str) -> Result<V
     }
     for c in reporters {
         let (msg, what) = match &c.action {
-            Action::RegisterReporter { address, label } => (
+            Action::RegisterReporter {
+                address,
+                label,
+                source,
+                limits,
+            } => (
                 IncentiveMsg::RegisterContract {
                     address: address.clone(),
                     label: label.clone(),
+                    source: source.clone(),
+                    limits: limits.clone(),
                 },
                 format!("register_contract {address}"),
             ),
@@ -780,6 +911,32 @@ pub fn messages(changes: &[Change], desired: &Desired, sender: &str) -> Result<V
             ),
             _ => unreachable!("only reporter actions are collected"),
         };
+        steps.push(Step {
+            msg: execute_msg::<Incentive>(sender, &addr(ContractKind::Incentive)?, &msg)?,
+            what,
+        });
+    }
+    // Pauser changes, at most `MAX_PAUSERS_PER_MSG` (adds plus removals) per `update_pausers`.
+    let pausers: Vec<(String, bool)> = add_pausers
+        .into_iter()
+        .map(|p| (p, true))
+        .chain(remove_pausers.into_iter().map(|p| (p, false)))
+        .collect();
+    for chunk in pausers.chunks(luckee_types::incentive::MAX_PAUSERS_PER_MSG) {
+        let pick = |adding: bool| -> Vec<String> {
+            chunk
+                .iter()
+                .filter(|(_, a)| *a == adding)
+                .map(|(p, _)| p.clone())
+                .collect()
+        };
+        let (add, remove) = (pick(true), pick(false));
+        let what = format!(
+            "update_pausers add [{}] remove [{}]",
+            add.join(", "),
+            remove.join(", ")
+        );
+        let msg = IncentiveMsg::UpdatePausers { add, remove };
         steps.push(Step {
             msg: execute_msg::<Incentive>(sender, &addr(ContractKind::Incentive)?, &msg)?,
             what,
@@ -947,6 +1104,10 @@ impl Snapshot {
                         exchange_rate: desired.exchange_rate.clone().unwrap_or_default(),
                         rules: desired.rules.clone(),
                         reporters: vec![],
+                        redeem_requires_membership: desired
+                            .redeem_requires_membership
+                            .unwrap_or(true),
+                        pausers: Some(desired.pausers.clone()),
                     })
                 }
                 ContractKind::Ft => {
@@ -987,7 +1148,11 @@ mod tests {
         plan.incentive.reporters = vec![ReporterPlan {
             address: "wasm1rep".into(),
             label: Some("r".into()),
+            source: None,
+            limits: None,
         }];
+        plan.incentive.pausers = vec!["wasm1p1".into()];
+        plan.incentive.redeem_requires_membership = Some(true);
         plan.registry.members = vec!["wasm1m1".into(), "wasm1m2".into()];
         plan.incentive.exchange_rate = Some(ExchangeRate::default());
         let mut state = DeploymentState::new("c");
@@ -1027,6 +1192,8 @@ mod tests {
             .map(|r| Reporter {
                 address: r.address.clone(),
                 label: r.label.clone(),
+                source: r.address.clone(),
+                limits: r.limits.clone().unwrap_or_default(),
             })
             .collect();
         s
@@ -1089,9 +1256,38 @@ mod tests {
             ),
             (
                 |s| {
+                    s.incentive.as_mut().unwrap().reporters[0]
+                        .limits
+                        .daily_mint_budget = Some(cosmwasm_std::Uint128::new(5))
+                },
+                "reporter wasm1rep",
+                Op::Change,
+            ),
+            (
+                |s| s.incentive.as_mut().unwrap().pausers = Some(vec![]),
+                "pauser wasm1p1",
+                Op::Add,
+            ),
+            (
+                |s| {
+                    s.incentive.as_mut().unwrap().pausers =
+                        Some(vec!["wasm1p1".into(), "wasm1p2".into()])
+                },
+                "pauser wasm1p2",
+                Op::Remove,
+            ),
+            (
+                |s| s.incentive.as_mut().unwrap().redeem_requires_membership = false,
+                "config.redeem_requires_membership",
+                Op::Change,
+            ),
+            (
+                |s| {
                     s.incentive.as_mut().unwrap().reporters.push(Reporter {
                         address: "wasm1x".into(),
                         label: None,
+                        source: "wasm1x".into(),
+                        limits: ReporterLimits::default(),
                     })
                 },
                 "reporter wasm1x",
@@ -1145,6 +1341,52 @@ mod tests {
                 "{target}"
             );
         }
+    }
+
+    #[test]
+    fn pausers_reporter_limits_and_redeem_flag_become_their_messages() {
+        let mut d = desired();
+        d.reporters[0].source = Some("game".into());
+        d.reporters[0].limits = Some(ReporterLimits {
+            rules: Some(vec!["a".into()]),
+            daily_mint_budget: Some(cosmwasm_std::Uint128::new(7)),
+        });
+        d.pausers = (0..25).map(|i| format!("wasm1p{i}")).collect();
+        d.redeem_requires_membership = Some(false);
+        let diff = plan_changes(&matching(&desired()), &d);
+        let steps = messages(&diff.to_apply(true), &d, ME).unwrap();
+        let whats: Vec<&str> = steps.iter().map(|s| s.what.as_str()).collect();
+        assert_eq!(whats[0], "update_config redeem_requires_membership=false");
+        assert_eq!(whats[1], "register_contract wasm1rep");
+        // 24 new pausers (wasm1p1 is one already) in chunks of at most MAX_PAUSERS_PER_MSG.
+        assert!(
+            whats[2].starts_with("update_pausers add [wasm1p0, wasm1p2, wasm1p3"),
+            "{whats:?}"
+        );
+        assert_eq!(
+            whats[3],
+            "update_pausers add [wasm1p21, wasm1p22, wasm1p23, wasm1p24] remove []"
+        );
+        assert_eq!(whats.len(), 4, "{whats:?}");
+        let register = String::from_utf8(
+            <cosmrs::proto::cosmwasm::wasm::v1::MsgExecuteContract as cosmrs::proto::prost::Message>::decode(
+                steps[1].msg.value.as_slice(),
+            )
+            .unwrap()
+            .msg,
+        )
+        .unwrap();
+        assert!(
+            register.contains(r#""source":"game""#)
+                && register.contains(r#""limits":{"rules":["a"],"daily_mint_budget":"7"}"#),
+            "{register}"
+        );
+        // A contract older than v0.2.0 has no pausers: a note, no message.
+        let mut old = matching(&desired());
+        old.incentive.as_mut().unwrap().pausers = None;
+        let diff = plan_changes(&old, &desired());
+        assert!(diff.changes.is_empty(), "{:?}", diff.changes);
+        assert!(diff.notes.iter().any(|n| n.contains("predates pausers")));
     }
 
     #[test]

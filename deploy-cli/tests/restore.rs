@@ -245,6 +245,7 @@ fn a_backup_restored_into_a_new_chain_is_identical_and_alive() {
             recipient: s.user.address.clone(),
             rule_id: stack::RULE.into(),
             activity_id: activity.into(),
+            source: None,
         };
         let any = luckee::contracts::execute_msg::<luckee::contracts::incentive::Incentive>(
             s.reporter.address.as_str(),

@@ -196,6 +196,19 @@ async fn gas(
         execute_msg::<Incentive>(who.address.as_ref(), incentive, msg)
     };
     let print = |v: Value| println!("{v}");
+    // A points-only rule, for the "no mint" row (not measured itself).
+    let points_rule = RewardRule {
+        id: "bench_points".into(),
+        reward: Uint128::zero(),
+        points: Uint128::new(5),
+        daily_cap: None,
+        enabled: true,
+    };
+    let msg = ExecuteMsg::UpdateRules {
+        upsert: vec![points_rule],
+        remove: vec![],
+    };
+    send(&client, &admin, vec![exec(&admin, &msg)?]).await?;
     for run in 0..runs {
         // The floor under every budget: a tx without a contract (1ustake bank send).
         let send_msg = cosmrs::proto::cosmos::bank::v1beta1::MsgSend {
@@ -214,9 +227,28 @@ async fn gas(
             recipient: user_addr.clone(),
             rule_id: "game_win".into(),
             activity_id: format!("bench-{phase}-single-{run}"),
+            source: None,
         };
         let tx = send(&client, &reporter, vec![exec(&reporter, &msg)?]).await?;
         print(tx_line("distribute_reward", phase, run, 1, &tx));
+
+        // The same without a mint: a points-only rule.
+        let msg = ExecuteMsg::DistributeReward {
+            recipient: user_addr.clone(),
+            rule_id: "bench_points".into(),
+            activity_id: format!("bench-{phase}-points-{run}"),
+            source: None,
+        };
+        let tx = send(&client, &reporter, vec![exec(&reporter, &msg)?]).await?;
+        print(tx_line("distribute_points_only", phase, run, 1, &tx));
+
+        // The floor of a contract call: the admin check (one read), nothing written.
+        let msg = ExecuteMsg::UpdatePausers {
+            add: vec![],
+            remove: vec![],
+        };
+        let tx = send(&client, &admin, vec![exec(&admin, &msg)?]).await?;
+        print(tx_line("contract_floor", phase, run, 1, &tx));
 
         // The user exchanges 10 of the points it just earned.
         let msg = ExecuteMsg::MintForPoints {
@@ -268,7 +300,13 @@ async fn gas(
         let tx = send(
             &client,
             &reporter,
-            vec![exec(&reporter, &ExecuteMsg::BatchDistribute { items })?],
+            vec![exec(
+                &reporter,
+                &ExecuteMsg::BatchDistribute {
+                    items,
+                    source: None,
+                },
+            )?],
         )
         .await?;
         let paid = tx.event_attr("wasm", "paid").unwrap_or_default();

@@ -11,7 +11,12 @@ pub enum ContractError {
     #[error("{0}")]
     Migrate(#[from] MigrateError),
 
-    /// Sender is not the admin, not a registered reporter, or not the proposed admin.
+    /// Coins were attached to a message; no message of this contract takes any.
+    #[error("{0}")]
+    Payment(#[from] cw_utils::PaymentError),
+
+    /// Sender is not the admin, not a registered reporter, not a pauser (pause) or not the
+    /// proposed admin.
     #[error("unauthorized")]
     Unauthorized,
 
@@ -44,11 +49,57 @@ pub enum ContractError {
     #[error("invalid recipient address {address:?}")]
     InvalidRecipient { address: String },
 
-    #[error("activity {activity_id} of reporter {reporter} was already processed")]
+    #[error("activity {activity_id} of source {source_id} was already processed")]
     ActivityAlreadyProcessed {
-        reporter: String,
+        source_id: String,
         activity_id: String,
     },
+
+    /// The admin reported without naming the source of the activity.
+    #[error("the admin must name the source of the activities it reports")]
+    SourceRequired,
+
+    #[error("invalid source {source_id:?}: must be 1 to 128 bytes")]
+    InvalidSource { source_id: String },
+
+    /// A reporter named another source than its registered one.
+    #[error("source {given} is not this reporter's source {registered}")]
+    SourceMismatch { given: String, registered: String },
+
+    /// A registration would change the source of an address (activities already paid under
+    /// its source could then be paid again).
+    #[error("{address} reports under source {registered}; its source cannot become {requested}")]
+    SourceChange {
+        address: String,
+        registered: String,
+        requested: String,
+    },
+
+    #[error("invalid label: at most 64 bytes")]
+    InvalidLabel,
+
+    #[error("{got} rules in one message exceed the maximum of {max}")]
+    TooManyRules { max: usize, got: usize },
+
+    #[error("{got} pausers in one message exceed the maximum of {max}")]
+    TooManyPausers { max: usize, got: usize },
+
+    /// A rule's reward or points exceed `MAX_RULE_REWARD` / `MAX_RULE_POINTS`.
+    #[error("rule {id}: reward or points above the maximum")]
+    RuleValueTooLarge { id: String },
+
+    /// The reporter's limits do not include this rule.
+    #[error("rule {id} is not allowed for this reporter")]
+    RuleNotAllowed { id: String },
+
+    /// Paying would take the reporter past its daily mint budget.
+    #[error("daily mint budget of {budget} reached for reporter {reporter}")]
+    DailyBudgetExceeded { reporter: String, budget: Uint128 },
+
+    /// Minting would take the FT past its cap (batch items only; a single report fails in the
+    /// FT's own cap check).
+    #[error("mint of {amount} would exceed the FT cap ({left} left)")]
+    CapExceeded { amount: Uint128, left: Uint128 },
 
     #[error("recipient {recipient} is not registered in the registry")]
     RecipientNotRegistered { recipient: String },
@@ -97,6 +148,9 @@ impl ContractError {
                 | ContractError::RuleDisabled { .. }
                 | ContractError::RecipientNotRegistered { .. }
                 | ContractError::DailyCapReached { .. }
+                | ContractError::RuleNotAllowed { .. }
+                | ContractError::DailyBudgetExceeded { .. }
+                | ContractError::CapExceeded { .. }
         )
     }
 }

@@ -5,10 +5,14 @@ use cw_storage_plus::Bound;
 use luckee_types::{page_limit, utc_day};
 
 use crate::msg::{
-    ActivityProcessedResponse, ConfigResponse, PointsResponse, QueryMsg,
-    RegisteredContractsResponse, RulesResponse, StatsResponse,
+    ActivityProcessedResponse, ConfigResponse, PausersResponse, PointsResponse, QueryMsg,
+    RegisteredContractsResponse, ReporterUsageResponse, RulesResponse, StatsResponse,
 };
-use crate::state::{Stats, CONFIG, PENDING_ADMIN, POINTS, PROCESSED, REPORTERS, RULES, STATS};
+use crate::state::{
+    stats_counters, v1, DayStats, ExchangeCounters, RewardCounters, CONFIG, DAILY_EXCHANGE_STATS,
+    DAILY_REWARD_STATS, EXCHANGE_STATS, PAUSERS, PENDING_ADMIN, POINTS, PROCESSED, REPORTERS,
+    REPORTER_MINTED, REWARD_STATS, RULES, SOURCES,
+};
 
 pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> StdResult<Binary> {
     match msg {
@@ -44,12 +48,7 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> StdResult<Binary> {
         }
         QueryMsg::GetStats { day } => {
             let day = day.unwrap_or_else(|| utc_day(env.block.time));
-            let stats: Stats = STATS.may_load(deps.storage)?.unwrap_or_default();
-            to_json_binary(&StatsResponse {
-                daily: stats.counters_of(deps.storage, day)?.into(),
-                totals: stats.totals.into(),
-                day,
-            })
+            to_json_binary(&query_stats(deps, day)?)
         }
         QueryMsg::GetPoints { address } => {
             let address = deps.api.addr_validate(&address)?;
@@ -58,13 +57,86 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> StdResult<Binary> {
         }
         QueryMsg::IsActivityProcessed {
             reporter,
+            source,
             activity_id,
         } => {
-            let reporter = deps.api.addr_validate(&reporter)?;
-            let processed = PROCESSED.has(deps.storage, (&reporter, &activity_id));
+            let source = match (reporter, source) {
+                (None, Some(source)) => source,
+                (Some(reporter), None) => {
+                    let reporter = deps.api.addr_validate(&reporter)?;
+                    SOURCES
+                        .may_load(deps.storage, &reporter)?
+                        .unwrap_or_else(|| reporter.into_string())
+                }
+                _ => {
+                    return Err(StdError::generic_err(
+                        "is_activity_processed takes exactly one of reporter and source",
+                    ))
+                }
+            };
+            let processed = PROCESSED.has(deps.storage, (&source, &activity_id));
             to_json_binary(&ActivityProcessedResponse { processed })
         }
+        QueryMsg::GetPausers { start_after, limit } => {
+            let start = start_after.map(Addr::unchecked);
+            let pausers = PAUSERS
+                .keys(
+                    deps.storage,
+                    start.as_ref().map(Bound::exclusive),
+                    None,
+                    Order::Ascending,
+                )
+                .take(page_limit(limit))
+                .collect::<StdResult<_>>()?;
+            to_json_binary(&PausersResponse { pausers })
+        }
+        QueryMsg::GetReporterUsage { address, day } => {
+            let address = deps.api.addr_validate(&address)?;
+            let day = day.unwrap_or_else(|| utc_day(env.block.time));
+            let minted = REPORTER_MINTED
+                .may_load(deps.storage, &address)?
+                .map_or_else(Default::default, |m| m.on(day));
+            let daily_mint_budget = REPORTERS
+                .may_load(deps.storage, &address)?
+                .and_then(|r| r.limits.daily_mint_budget);
+            to_json_binary(&ReporterUsageResponse {
+                address,
+                day,
+                minted,
+                daily_mint_budget,
+            })
+        }
     }
+}
+
+/// Totals and the counters of `day`: the reward and exchange parts, plus, for a day archived
+/// before the v0.2.0 upgrade, the v0.1.0 archive.
+fn query_stats(deps: Deps, day: u64) -> StdResult<StatsResponse> {
+    let reward: DayStats<RewardCounters> = REWARD_STATS.may_load(deps.storage)?.unwrap_or_default();
+    let exchange: DayStats<ExchangeCounters> =
+        EXCHANGE_STATS.may_load(deps.storage)?.unwrap_or_default();
+    let mut daily_reward = reward.counters_of(deps.storage, &DAILY_REWARD_STATS, day)?;
+    let mut daily_exchange = exchange.counters_of(deps.storage, &DAILY_EXCHANGE_STATS, day)?;
+    if let Some(old) = v1::DAILY_STATS.may_load(deps.storage, day)? {
+        let (r, x) = old.split();
+        daily_reward = RewardCounters {
+            count: daily_reward.count.saturating_add(r.count),
+            amount: daily_reward.amount.saturating_add(r.amount),
+            points: daily_reward.points.saturating_add(r.points),
+            rejected: daily_reward.rejected.saturating_add(r.rejected),
+            skipped: daily_reward.skipped.saturating_add(r.skipped),
+        };
+        daily_exchange = ExchangeCounters {
+            count: daily_exchange.count.saturating_add(x.count),
+            points: daily_exchange.points.saturating_add(x.points),
+            minted: daily_exchange.minted.saturating_add(x.minted),
+        };
+    }
+    Ok(StatsResponse {
+        totals: stats_counters(&reward.totals, &exchange.totals),
+        day,
+        daily: stats_counters(&daily_reward, &daily_exchange),
+    })
 }
 
 fn query_config(deps: Deps) -> StdResult<ConfigResponse> {

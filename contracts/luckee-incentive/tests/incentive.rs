@@ -61,6 +61,7 @@ fn instantiate_rejects_a_zero_exchange_rate_and_bad_rule_ids() {
         registry_contract: suite.registry.to_string(),
         config: IncentiveConfig::default(),
         rules: vec![],
+        pausers: vec![],
     };
     let mut zero_rate = base.clone();
     zero_rate.config.exchange_rate.points = Uint128::zero();
@@ -96,6 +97,7 @@ fn update_config_changes_only_given_fields() {
             ft_contract: None,
             registry_contract: None,
             exchange_rate: Some(rate.clone()),
+            redeem_requires_membership: None,
         })
         .unwrap();
     assert_eq!(
@@ -116,6 +118,7 @@ fn update_config_changes_only_given_fields() {
                 points: Uint128::new(1),
                 amount: Uint128::zero(),
             }),
+            redeem_requires_membership: None,
         })
         .unwrap_err();
     assert_eq!(err, ContractError::InvalidExchangeRate);
@@ -173,7 +176,7 @@ fn a_reporter_activity_pays_at_most_once() {
     assert_eq!(
         err,
         ContractError::ActivityAlreadyProcessed {
-            reporter: reporter.to_string(),
+            source_id: reporter.to_string(),
             activity_id: "dup".to_string(),
         }
     );
@@ -188,8 +191,10 @@ fn a_reporter_activity_pays_at_most_once() {
         .is_err());
     assert_eq!(suite.balance("alice"), CHECKIN_REWARD);
     assert_eq!(suite.points("bob"), 0);
-    // Activity ids are per reporter: another reporter's "dup" is a different activity.
-    assert!(!suite.processed(&admin, "dup"));
+    // Activity ids are per source: the admin reporting under its own source is another
+    // activity.
+    assert!(suite.processed_under(reporter.as_str(), "dup"));
+    assert!(!suite.processed_under(ADMIN_SOURCE, "dup"));
     suite.distribute(&admin, "alice", CHECKIN, "dup").unwrap();
     assert_eq!(suite.balance("alice"), 2 * CHECKIN_REWARD);
 }
@@ -237,6 +242,7 @@ fn distribute_reward_rejections_have_specific_errors() {
         recipient: "not an address".to_string(),
         rule_id: CHECKIN.to_string(),
         activity_id: "x".to_string(),
+        source: None,
     };
     assert_eq!(
         suite.exec(&reporter, &bad_recipient).unwrap_err(),
@@ -338,7 +344,13 @@ fn batch_pays_valid_items_and_rejects_bad_ones_without_failing() {
         item(&suite, "alice", CHECKIN, "b1"), // duplicate inside the batch
     ];
     let response = suite
-        .exec(&reporter, &ExecuteMsg::BatchDistribute { items })
+        .exec(
+            &reporter,
+            &ExecuteMsg::BatchDistribute {
+                items,
+                source: None,
+            },
+        )
         .unwrap();
     let statuses: Vec<String> = batch_items(&response)
         .into_iter()
@@ -381,7 +393,10 @@ fn resubmitting_a_batch_pays_nothing_twice() {
     let items: Vec<DistributeItem> = (0..10)
         .map(|i| item(&suite, MEMBERS[i % 3], CHECKIN, &format!("r{i}")))
         .collect();
-    let msg = ExecuteMsg::BatchDistribute { items };
+    let msg = ExecuteMsg::BatchDistribute {
+        items,
+        source: None,
+    };
     suite.exec(&reporter, &msg).unwrap();
     let supply = suite.supply();
     assert_eq!(supply, 10 * CHECKIN_REWARD);
@@ -409,19 +424,37 @@ fn batch_size_is_bounded() {
     let too_many = make(&suite, MAX_BATCH_SIZE + 1);
     assert_eq!(
         suite
-            .exec(&reporter, &ExecuteMsg::BatchDistribute { items: too_many })
+            .exec(
+                &reporter,
+                &ExecuteMsg::BatchDistribute {
+                    items: too_many,
+                    source: None,
+                }
+            )
             .unwrap_err(),
         ContractError::BatchTooLarge { max: 100, got: 101 }
     );
     assert_eq!(
         suite
-            .exec(&reporter, &ExecuteMsg::BatchDistribute { items: vec![] })
+            .exec(
+                &reporter,
+                &ExecuteMsg::BatchDistribute {
+                    items: vec![],
+                    source: None,
+                }
+            )
             .unwrap_err(),
         ContractError::EmptyBatch
     );
     let full = make(&suite, MAX_BATCH_SIZE);
     let response = suite
-        .exec(&reporter, &ExecuteMsg::BatchDistribute { items: full })
+        .exec(
+            &reporter,
+            &ExecuteMsg::BatchDistribute {
+                items: full,
+                source: None,
+            },
+        )
         .unwrap();
     assert_eq!(suite.attr(&response, "paid").as_deref(), Some("100"));
 }
@@ -433,7 +466,13 @@ fn batch_from_a_stranger_is_unauthorized() {
     let items = vec![item(&suite, "alice", CHECKIN, "z")];
     assert_eq!(
         suite
-            .exec(&stranger, &ExecuteMsg::BatchDistribute { items })
+            .exec(
+                &stranger,
+                &ExecuteMsg::BatchDistribute {
+                    items,
+                    source: None,
+                }
+            )
             .unwrap_err(),
         ContractError::Unauthorized
     );
@@ -527,6 +566,7 @@ fn user_operations(suite: &Suite) -> Vec<(Addr, ExecuteMsg)> {
                 recipient: suite.addr("alice").to_string(),
                 rule_id: CHECKIN.to_string(),
                 activity_id: "during".to_string(),
+                source: None,
             },
         ),
         (
@@ -535,12 +575,14 @@ fn user_operations(suite: &Suite) -> Vec<(Addr, ExecuteMsg)> {
                 recipient: suite.addr("alice").to_string(),
                 rule_id: CHECKIN.to_string(),
                 activity_id: "during-admin".to_string(),
+                source: Some(ADMIN_SOURCE.to_string()),
             },
         ),
         (
             suite.reporter.clone(),
             ExecuteMsg::BatchDistribute {
                 items: vec![item(suite, "bob", CHECKIN, "during-b")],
+                source: None,
             },
         ),
         (
@@ -591,6 +633,8 @@ fn pause_blocks_user_operations_but_not_admin_or_queries() {
         .admin_exec(&ExecuteMsg::RegisterContract {
             address: other,
             label: None,
+            source: None,
+            limits: None,
         })
         .unwrap();
     // Queries too.
@@ -644,6 +688,7 @@ fn every_admin_message_is_rejected_for_a_non_admin() {
             ft_contract: None,
             registry_contract: None,
             exchange_rate: None,
+            redeem_requires_membership: None,
         },
         ExecuteMsg::ProposeAdmin {
             new_admin: mallory.to_string(),
@@ -655,9 +700,19 @@ fn every_admin_message_is_rejected_for_a_non_admin() {
         ExecuteMsg::RegisterContract {
             address: mallory.to_string(),
             label: None,
+            source: None,
+            limits: None,
         },
         ExecuteMsg::UnregisterContract {
             address: reporter.to_string(),
+        },
+        ExecuteMsg::CancelAdminProposal {},
+        ExecuteMsg::UpdatePausers {
+            add: vec![mallory.to_string()],
+            remove: vec![],
+        },
+        ExecuteMsg::UpdateMinter {
+            new_minter: mallory.to_string(),
         },
         ExecuteMsg::EmergencyWithdraw {
             asset: WithdrawAsset::Native {
@@ -799,6 +854,8 @@ fn registered_contracts_are_listed_and_paginated() {
             .admin_exec(&ExecuteMsg::RegisterContract {
                 address,
                 label: Some(format!("r{i}")),
+                source: None,
+                limits: None,
             })
             .unwrap();
     }
@@ -948,7 +1005,13 @@ fn stats_keep_totals_and_per_utc_day_counters() {
         item(&suite, "alice", CHECKIN, "d1-1"),
     ];
     suite
-        .exec(&reporter, &ExecuteMsg::BatchDistribute { items })
+        .exec(
+            &reporter,
+            &ExecuteMsg::BatchDistribute {
+                items,
+                source: None,
+            },
+        )
         .unwrap();
 
     let today = suite.stats();
@@ -996,7 +1059,7 @@ fn stats_keep_totals_and_per_utc_day_counters() {
 // ------------------------------------------------------------------------------------------
 
 #[test]
-fn migrate_accepts_same_code_and_refuses_downgrade_and_other_contracts() {
+fn migrate_accepts_same_code_and_a_rollback_the_layout_allows() {
     let mut suite = Suite::new();
     let (admin, incentive) = (suite.admin.clone(), suite.incentive.clone());
     let code = suite.app.store_code(incentive_code());
@@ -1006,12 +1069,26 @@ fn migrate_accepts_same_code_and_refuses_downgrade_and_other_contracts() {
         .unwrap();
     assert_eq!(suite.config().admin, admin);
 
+    // State of a newer release that kept layout 2: this code may take it over (a rollback).
     cw2::set_contract_version(
         suite.app.contract_storage_mut(&incentive).as_mut(),
         "crates.io:luckee-incentive",
         "9.9.9",
     )
     .unwrap();
+    let response = suite
+        .app
+        .migrate_contract(admin.clone(), incentive.clone(), &MigrateMsg {}, code)
+        .unwrap();
+    assert_eq!(suite.attr(&response, "from_version").unwrap(), "9.9.9");
+    let version = cw2::query_contract_info(&suite.app.wrap(), incentive.to_string()).unwrap();
+    assert_eq!(version.version, env!("CARGO_PKG_VERSION"));
+
+    // A newer layout is refused, naming both layouts.
+    suite
+        .app
+        .contract_storage_mut(&incentive)
+        .set(b"layout", b"3");
     let err: ContractError = suite
         .app
         .migrate_contract(admin.clone(), incentive.clone(), &MigrateMsg {}, code)
@@ -1020,9 +1097,9 @@ fn migrate_accepts_same_code_and_refuses_downgrade_and_other_contracts() {
         .unwrap();
     assert_eq!(
         err,
-        ContractError::Migrate(MigrateError::CannotDowngrade {
-            stored: "9.9.9".to_string(),
-            new: env!("CARGO_PKG_VERSION").to_string(),
+        ContractError::Migrate(MigrateError::StateLayoutTooNew {
+            stored: 3,
+            supported: luckee_incentive::msg::STATE_LAYOUT,
         })
     );
 

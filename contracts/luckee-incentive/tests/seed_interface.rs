@@ -203,9 +203,10 @@ fn seed_emergency_pause_and_recovery_json() {
         r#"{"update_rules":{"upsert":[{"id":"checkin","reward":"250","points":"1"}]}}"#,
     )
     .unwrap();
+    // Since v0.2.0 the admin names the source of what it reports.
     let distribute = |activity: &str| {
         format!(
-            r#"{{"distribute_reward":{{"recipient":"{alice}","rule_id":"checkin","activity_id":"{activity}"}}}}"#
+            r#"{{"distribute_reward":{{"recipient":"{alice}","rule_id":"checkin","activity_id":"{activity}","source":"{admin}"}}}}"#
         )
     };
 

@@ -11,8 +11,8 @@ use luckee_types::page_limit;
 
 use crate::error::ContractError;
 use crate::msg::{
-    ExecuteMsg, InstantiateMsg, IsRegisteredResponse, MembersResponse, MigrateMsg, QueryMsg,
-    RegistryConfigResponse, MAX_BATCH,
+    AreRegisteredResponse, ExecuteMsg, InstantiateMsg, IsRegisteredResponse, MembersResponse,
+    MigrateMsg, QueryMsg, RegistryConfigResponse, MAX_BATCH,
 };
 use crate::state::{ADMIN, MEMBERS, MEMBER_COUNT, PENDING_ADMIN};
 
@@ -47,6 +47,7 @@ pub fn execute(
     info: MessageInfo,
     msg: ExecuteMsg,
 ) -> Result<Response, ContractError> {
+    cw_utils::nonpayable(&info)?;
     match msg {
         ExecuteMsg::Register { address } => {
             ensure_admin(deps.as_ref(), &info)?;
@@ -77,6 +78,14 @@ pub fn execute(
                 .add_attribute("pending_admin", new_admin))
         }
         ExecuteMsg::AcceptAdmin {} => accept_admin(deps, info),
+        ExecuteMsg::CancelAdminProposal {} => {
+            ensure_admin(deps.as_ref(), &info)?;
+            if !PENDING_ADMIN.exists(deps.storage) {
+                return Err(ContractError::NoPendingAdmin);
+            }
+            PENDING_ADMIN.remove(deps.storage);
+            Ok(Response::new().add_attribute("action", "cancel_admin_proposal"))
+        }
     }
 }
 
@@ -148,8 +157,21 @@ fn accept_admin(deps: DepsMut, info: MessageInfo) -> Result<Response, ContractEr
 pub fn query(deps: Deps, _env: Env, msg: QueryMsg) -> StdResult<Binary> {
     match msg {
         QueryMsg::IsRegistered { address } => {
-            let registered = MEMBERS.has(deps.storage, &Addr::unchecked(address));
+            let registered = MEMBERS.has(deps.storage, &deps.api.addr_validate(&address)?);
             to_json_binary(&IsRegisteredResponse { registered })
+        }
+        QueryMsg::AreRegistered { addresses } => {
+            if addresses.len() > MAX_BATCH {
+                return Err(cosmwasm_std::StdError::generic_err(format!(
+                    "batch of {} addresses exceeds the maximum of {MAX_BATCH}",
+                    addresses.len()
+                )));
+            }
+            let registered = addresses
+                .iter()
+                .map(|a| Ok(MEMBERS.has(deps.storage, &deps.api.addr_validate(a)?)))
+                .collect::<StdResult<_>>()?;
+            to_json_binary(&AreRegisteredResponse { registered })
         }
         QueryMsg::Members { start_after, limit } => {
             let start = start_after.map(Addr::unchecked);

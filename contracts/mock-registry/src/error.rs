@@ -11,6 +11,10 @@ pub enum ContractError {
     #[error("{0}")]
     Migrate(#[from] MigrateError),
 
+    /// Coins were attached to a message that takes none.
+    #[error("{0}")]
+    Payment(#[from] cw_utils::PaymentError),
+
     /// The sender is not the admin (or, for `accept_admin`, not the proposed admin).
     #[error("unauthorized")]
     Unauthorized,

@@ -355,3 +355,67 @@ fn migrate_over(
         .downcast()
         .unwrap()
 }
+
+#[test]
+fn are_registered_answers_a_batch_in_order_and_validates_addresses() {
+    let suite = Suite::new(&["alice", "bob"]);
+    let ask = |addresses: Vec<String>| {
+        suite
+            .app
+            .wrap()
+            .query_wasm_smart::<mock_registry::msg::AreRegisteredResponse>(
+                &suite.registry,
+                &QueryMsg::AreRegistered { addresses },
+            )
+    };
+    let names = ["bob", "carol", "alice", "bob"];
+    let answer = ask(names.iter().map(|n| suite.addr(n).to_string()).collect()).unwrap();
+    assert_eq!(answer.registered, vec![true, false, true, true]);
+    // An upper-case variant is an error, never "not a member".
+    let upper = suite.addr("alice").to_string().to_uppercase();
+    assert!(ask(vec![upper.clone()]).is_err());
+    assert!(suite
+        .app
+        .wrap()
+        .query_wasm_smart::<IsRegisteredResponse>(
+            &suite.registry,
+            &QueryMsg::IsRegistered { address: upper }
+        )
+        .is_err());
+    let too_many = (0..=MAX_BATCH).map(|i| suite.addr(&format!("m{i}")).to_string());
+    assert!(ask(too_many.collect()).is_err());
+}
+
+#[test]
+fn a_pending_admin_proposal_can_be_cancelled() {
+    let mut suite = Suite::new(&[]);
+    let (admin, next) = (suite.admin.clone(), suite.addr("next"));
+    assert_eq!(
+        suite
+            .exec(&admin, &ExecuteMsg::CancelAdminProposal {})
+            .unwrap_err(),
+        ContractError::NoPendingAdmin
+    );
+    suite
+        .exec(
+            &admin,
+            &ExecuteMsg::ProposeAdmin {
+                new_admin: next.to_string(),
+            },
+        )
+        .unwrap();
+    assert_eq!(
+        suite
+            .exec(&next, &ExecuteMsg::CancelAdminProposal {})
+            .unwrap_err(),
+        ContractError::Unauthorized
+    );
+    suite
+        .exec(&admin, &ExecuteMsg::CancelAdminProposal {})
+        .unwrap();
+    assert_eq!(suite.config().pending_admin, None);
+    assert_eq!(
+        suite.exec(&next, &ExecuteMsg::AcceptAdmin {}).unwrap_err(),
+        ContractError::NoPendingAdmin
+    );
+}

@@ -61,6 +61,13 @@ pub async fn read_snapshot(
     if here(ContractKind::Incentive) {
         let inc = IncentiveClient::new(chain, desired.addresses[&ContractKind::Incentive].clone());
         let cfg = inc.config(h).await?;
+        // Pausers exist from v0.2.0 on; an older contract has none (and no such query).
+        let pausers = match inc.cw2(h).await? {
+            Some((_, version)) if version_at_least(&version, 0, 2) => {
+                Some(inc.all_pausers(h).await?)
+            }
+            _ => None,
+        };
         snap.incentive = Some(IncentiveState {
             admin: cfg.admin.to_string(),
             pending_admin: cfg.pending_admin.map(|a| a.to_string()),
@@ -75,10 +82,14 @@ pub async fn read_snapshot(
                 .await?
                 .into_iter()
                 .map(|r| Reporter {
+                    source: r.source().to_string(),
                     address: r.address.to_string(),
                     label: r.label,
+                    limits: r.limits,
                 })
                 .collect(),
+            redeem_requires_membership: cfg.config.redeem_requires_membership,
+            pausers,
         });
     }
     if here(ContractKind::Ft) {
@@ -93,6 +104,15 @@ pub async fn read_snapshot(
         });
     }
     Ok(snap)
+}
+
+/// Whether semver `version` is at least `major.minor` (an unparsable version is not).
+fn version_at_least(version: &str, major: u64, minor: u64) -> bool {
+    let mut parts = version.split('.').map(|p| p.parse::<u64>());
+    match (parts.next(), parts.next()) {
+        (Some(Ok(ma)), Some(Ok(mi))) => (ma, mi) >= (major, minor),
+        _ => false,
+    }
 }
 
 /// Who stands for every admin the plan leaves unset: the deployer recorded in the state file,

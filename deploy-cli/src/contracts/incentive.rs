@@ -2,8 +2,9 @@
 
 use cosmwasm_std::Uint128;
 use luckee_types::incentive::{
-    ActivityProcessedResponse, ConfigResponse, ExecuteMsg, PointsResponse, QueryMsg,
-    RegisteredContract, RegisteredContractsResponse, RewardRule, RulesResponse, StatsResponse,
+    ActivityProcessedResponse, ConfigResponse, ExecuteMsg, PausersResponse, PointsResponse,
+    QueryMsg, RegisteredContract, RegisteredContractsResponse, RewardRule, RulesResponse,
+    StatsResponse,
 };
 use luckee_types::MAX_PAGE_LIMIT;
 
@@ -91,6 +92,26 @@ impl IncentiveClient<'_> {
         Ok(all)
     }
 
+    /// Every pauser (`get_pausers`, all pages, address order; v0.2.0 onward), collected.
+    pub async fn all_pausers(&self, height: Option<u64>) -> Result<Vec<String>> {
+        let mut all = Vec::new();
+        self.query_pages(
+            height,
+            |start_after| QueryMsg::GetPausers {
+                start_after,
+                limit: Some(MAX_PAGE_LIMIT),
+            },
+            |r: PausersResponse| r.pausers,
+            |a| a.to_string(),
+            |page| {
+                all.extend(page.into_iter().map(|a| a.to_string()));
+                Ok(())
+            },
+        )
+        .await?;
+        Ok(all)
+    }
+
     /// `get_stats`: all-time totals and the counters of UTC day `day` (default today).
     pub async fn stats(&self, day: Option<u64>, height: Option<u64>) -> Result<StatsResponse> {
         self.query(&QueryMsg::GetStats { day }, height).await
@@ -109,17 +130,19 @@ impl IncentiveClient<'_> {
         Ok(r.points)
     }
 
-    /// `is_activity_processed`: whether `reporter` was already paid for `activity_id`.
+    /// `is_activity_processed {source}`: whether `activity_id` was already paid under
+    /// `source` (a reporter's source is its address unless registered with another one).
     pub async fn is_activity_processed(
         &self,
-        reporter: &str,
+        source: &str,
         activity_id: &str,
         height: Option<u64>,
     ) -> Result<bool> {
         let r: ActivityProcessedResponse = self
             .query(
                 &QueryMsg::IsActivityProcessed {
-                    reporter: reporter.into(),
+                    reporter: None,
+                    source: Some(source.into()),
                     activity_id: activity_id.into(),
                 },
                 height,

@@ -121,6 +121,7 @@ impl Stack {
             recipient: self.user.address.clone(),
             rule_id: RULE.into(),
             activity_id: activity_id.into(),
+            source: None,
         };
         self.execute_all::<Incentive>(&self.reporter.signer, &self.incentive, &[msg])
     }

@@ -1,4 +1,7 @@
-//! The migration rule shared by the three contracts: same contract name, no downgrade.
+//! The migration rules shared by the contracts: always the same contract name; then either no
+//! downgrade ([`migrate_version`]: registry and FT), or — for contracts with an explicit storage
+//! layout version ([`migrate_layout`]: the incentive from v0.2.0) — any version whose code
+//! understands the stored layout, so a rollback works while the layout allows it.
 
 use cosmwasm_std::{Response, StdError, Storage};
 use cw2::{get_contract_version, set_contract_version};
@@ -16,6 +19,9 @@ pub enum MigrateError {
     /// A version string is not semver.
     #[error("invalid semver version: {version}")]
     InvalidVersion { version: String },
+    /// The stored state was written in a layout newer than this code understands.
+    #[error("state layout {stored} is newer than layout {supported} this code understands")]
+    StateLayoutTooNew { stored: u16, supported: u16 },
 }
 
 fn parse(version: &str) -> Result<semver::Version, MigrateError> {
@@ -66,6 +72,45 @@ where
         .add_attribute("action", "migrate")
         .add_attribute("from_version", stored.version)
         .add_attribute("to_version", version))
+}
+
+/// The cw2 side of a `migrate` for a contract with a storage layout version: checks the name,
+/// refuses a `stored_layout` above `supported_layout` ([`MigrateError::StateLayoutTooNew`]),
+/// records `name`@`version` and returns a response with the `migrate`, `from_version`,
+/// `to_version`, `from_layout` and `to_layout` attributes. Converting the state between
+/// layouts is the caller's job, done after this returns `Ok`.
+pub fn migrate_layout<E>(
+    storage: &mut dyn Storage,
+    name: &str,
+    version: &str,
+    stored_layout: u16,
+    supported_layout: u16,
+) -> Result<Response, E>
+where
+    E: From<StdError> + From<MigrateError>,
+{
+    let stored = get_contract_version(storage)?;
+    if stored.contract != name {
+        return Err(MigrateError::WrongContract {
+            expected: name.to_string(),
+            found: stored.contract,
+        }
+        .into());
+    }
+    if stored_layout > supported_layout {
+        return Err(MigrateError::StateLayoutTooNew {
+            stored: stored_layout,
+            supported: supported_layout,
+        }
+        .into());
+    }
+    set_contract_version(storage, name, version)?;
+    Ok(Response::new()
+        .add_attribute("action", "migrate")
+        .add_attribute("from_version", stored.version)
+        .add_attribute("to_version", version)
+        .add_attribute("from_layout", stored_layout.to_string())
+        .add_attribute("to_layout", supported_layout.to_string()))
 }
 
 #[cfg(test)]

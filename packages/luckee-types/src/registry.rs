@@ -1,6 +1,8 @@
 //! Messages of the member registry (`contracts/mock-registry`), which stands in for the
-//! production member registry. The incentive contract only ever sends it
-//! [`QueryMsg::IsRegistered`] and reads [`IsRegisteredResponse`].
+//! production member registry. The incentive contract sends it [`QueryMsg::IsRegistered`]
+//! (one recipient) and [`QueryMsg::AreRegistered`] (a whole batch in one round trip; when a
+//! registry does not know that query, the incentive falls back to one `is_registered` per
+//! recipient).
 
 use cosmwasm_schema::{cw_serde, QueryResponses};
 use cosmwasm_std::Addr;
@@ -38,6 +40,8 @@ pub enum ExecuteMsg {
     /// Second step: the proposed admin accepts and becomes admin (`NoPendingAdmin` /
     /// `Unauthorized` otherwise).
     AcceptAdmin {},
+    /// Withdraws the pending admin proposal (`NoPendingAdmin` if there is none).
+    CancelAdminProposal {},
 }
 
 /// Largest number of addresses in one `register_batch` / `unregister_batch`.
@@ -48,9 +52,14 @@ pub const MAX_BATCH: usize = 500;
 #[derive(QueryResponses)]
 #[serde(deny_unknown_fields)]
 pub enum QueryMsg {
-    /// `{"is_registered":{"address":"<addr>"}}` — whether `address` is a member.
+    /// `{"is_registered":{"address":"<addr>"}}` — whether `address` is a member. An invalid
+    /// address (wrong prefix or checksum, upper case) is a query error, never "not a member".
     #[returns(IsRegisteredResponse)]
     IsRegistered { address: String },
+    /// Membership of each of `addresses` (at most [`MAX_BATCH`]), in the same order. Same
+    /// address validation as `is_registered`.
+    #[returns(AreRegisteredResponse)]
+    AreRegistered { addresses: Vec<String> },
     /// Members in address order, paginated (`start_after` is exclusive; `limit` defaults to
     /// [`crate::DEFAULT_PAGE_LIMIT`], capped at [`crate::MAX_PAGE_LIMIT`]).
     #[returns(MembersResponse)]
@@ -72,6 +81,12 @@ pub struct MigrateMsg {}
 #[cw_serde]
 pub struct IsRegisteredResponse {
     pub registered: bool,
+}
+
+/// Response of [`QueryMsg::AreRegistered`]: `registered[i]` answers `addresses[i]`.
+#[cw_serde]
+pub struct AreRegisteredResponse {
+    pub registered: Vec<bool>,
 }
 
 /// Response of [`QueryMsg::Members`].

@@ -40,6 +40,9 @@ pub const CAPPED_CAP: u32 = 2;
 pub const POINTS_ONLY: &str = "points_only";
 pub const POINTS_ONLY_POINTS: u128 = 7;
 
+/// The source the suite's admin names when it reports (`Suite::distribute`).
+pub const ADMIN_SOURCE: &str = "ops-manual";
+
 /// Registry members at instantiation.
 pub const MEMBERS: [&str; 3] = ["alice", "bob", "carol"];
 
@@ -139,6 +142,7 @@ impl Suite {
                     registry_contract: registry.to_string(),
                     config: IncentiveConfig::default(),
                     rules: rules(),
+                    pausers: vec![],
                 },
                 &[],
                 "incentive",
@@ -161,6 +165,8 @@ impl Suite {
             &ExecuteMsg::RegisterContract {
                 address: reporter.to_string(),
                 label: Some("game-server".to_string()),
+                source: None,
+                limits: None,
             },
             &[],
         )
@@ -202,6 +208,7 @@ impl Suite {
             ft_contract: None,
             registry_contract: None,
             exchange_rate: Some(rate),
+            redeem_requires_membership: None,
         })
         .unwrap();
     }
@@ -213,6 +220,7 @@ impl Suite {
             ft_contract: None,
             registry_contract: None,
             exchange_rate: None,
+            redeem_requires_membership: None,
         })
         .unwrap();
     }
@@ -229,6 +237,7 @@ impl Suite {
             recipient: self.addr(recipient).to_string(),
             rule_id: rule_id.to_string(),
             activity_id: activity_id.to_string(),
+            source: (*reporter == self.admin).then(|| ADMIN_SOURCE.to_string()),
         };
         self.exec(reporter, &msg)
     }
@@ -296,13 +305,41 @@ impl Suite {
         r.total_supply.u128()
     }
 
+    /// Whether `activity_id` was paid under the source of `reporter`.
     pub fn processed(&self, reporter: &Addr, activity_id: &str) -> bool {
         let r: luckee_incentive::msg::ActivityProcessedResponse =
             self.query(&QueryMsg::IsActivityProcessed {
-                reporter: reporter.to_string(),
+                reporter: Some(reporter.to_string()),
+                source: None,
                 activity_id: activity_id.to_string(),
             });
         r.processed
+    }
+
+    /// Whether `activity_id` was paid under `source`.
+    pub fn processed_under(&self, source: &str, activity_id: &str) -> bool {
+        let r: luckee_incentive::msg::ActivityProcessedResponse =
+            self.query(&QueryMsg::IsActivityProcessed {
+                reporter: None,
+                source: Some(source.to_string()),
+                activity_id: activity_id.to_string(),
+            });
+        r.processed
+    }
+
+    /// Admin `register_contract` of `address` with `source` and `limits`.
+    pub fn register(
+        &mut self,
+        address: &Addr,
+        source: Option<&str>,
+        limits: Option<luckee_incentive::msg::ReporterLimits>,
+    ) -> Result<AppResponse, ContractError> {
+        self.admin_exec(&ExecuteMsg::RegisterContract {
+            address: address.to_string(),
+            label: None,
+            source: source.map(str::to_string),
+            limits,
+        })
     }
 
     pub fn next_day(&mut self) {

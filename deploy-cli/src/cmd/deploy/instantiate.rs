@@ -135,8 +135,13 @@ fn instantiate_msg(
                 enabled: plan.incentive.enabled,
                 emergency_paused: plan.incentive.emergency_paused,
                 exchange_rate: plan.incentive.exchange_rate.clone().unwrap_or_default(),
+                redeem_requires_membership: plan
+                    .incentive
+                    .redeem_requires_membership
+                    .unwrap_or(true),
             },
             rules: plan.incentive.rules.clone(),
+            pausers: plan.incentive.pausers.clone(),
         }),
     };
     json.map_err(|e| Error::usage(format!("instantiate JSON of {kind}: {e}")))

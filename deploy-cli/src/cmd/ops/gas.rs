@@ -314,6 +314,7 @@ pub async fn run(ctx: &Context, args: &OpsArgs, g: &GasArgs) -> Result<()> {
                 recipient: recipient.clone(),
                 rule_id: rule.id.clone(),
                 activity_id,
+                source: None,
             };
             simulate(&client, k, &contract, &msg)
                 .await
