@@ -61,13 +61,7 @@ pub async fn read_snapshot(
     if here(ContractKind::Incentive) {
         let inc = IncentiveClient::new(chain, desired.addresses[&ContractKind::Incentive].clone());
         let cfg = inc.config(h).await?;
-        // Pausers exist from v0.2.0 on; an older contract has none (and no such query).
-        let pausers = match inc.cw2(h).await? {
-            Some((_, version)) if version_at_least(&version, 0, 2) => {
-                Some(inc.all_pausers(h).await?)
-            }
-            _ => None,
-        };
+        let pausers = inc.pausers_if_supported(h).await?;
         snap.incentive = Some(IncentiveState {
             admin: cfg.admin.to_string(),
             pending_admin: cfg.pending_admin.map(|a| a.to_string()),
@@ -104,15 +98,6 @@ pub async fn read_snapshot(
         });
     }
     Ok(snap)
-}
-
-/// Whether semver `version` is at least `major.minor` (an unparsable version is not).
-fn version_at_least(version: &str, major: u64, minor: u64) -> bool {
-    let mut parts = version.split('.').map(|p| p.parse::<u64>());
-    match (parts.next(), parts.next()) {
-        (Some(Ok(ma)), Some(Ok(mi))) => (ma, mi) >= (major, minor),
-        _ => false,
-    }
 }
 
 /// Who stands for every admin the plan leaves unset: the deployer recorded in the state file,

@@ -21,6 +21,15 @@ impl ContractApi for Incentive {
     type QueryMsg = QueryMsg;
 }
 
+/// Whether semver `version` is at least `major.minor` (an unparsable version is not).
+fn version_at_least(version: &str, major: u64, minor: u64) -> bool {
+    let mut parts = version.split('.').map(|p| p.parse::<u64>());
+    match (parts.next(), parts.next()) {
+        (Some(Ok(ma)), Some(Ok(mi))) => (ma, mi) >= (major, minor),
+        _ => false,
+    }
+}
+
 /// A `luckee_incentive` contract.
 pub type IncentiveClient<'a> = Contract<'a, Incentive>;
 
@@ -110,6 +119,17 @@ impl IncentiveClient<'_> {
         )
         .await?;
         Ok(all)
+    }
+
+    /// Every pauser, or `None` for a contract older than v0.2.0 (by its cw2 version), which
+    /// has neither pausers nor the `get_pausers` query.
+    pub async fn pausers_if_supported(&self, height: Option<u64>) -> Result<Option<Vec<String>>> {
+        match self.cw2(height).await? {
+            Some((_, version)) if version_at_least(&version, 0, 2) => {
+                Ok(Some(self.all_pausers(height).await?))
+            }
+            _ => Ok(None),
+        }
     }
 
     /// `get_stats`: all-time totals and the counters of UTC day `day` (default today).

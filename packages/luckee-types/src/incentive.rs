@@ -90,8 +90,9 @@ pub struct IncentiveConfig {
     /// Whether `mint_for_points` first asks the registry whether the sender is still a member
     /// (`RecipientNotRegistered` otherwise), so a member removed from the registry can no
     /// longer redeem. Default: true. Absent in v0.1.0 answers and state, which read as true
-    /// (v0.1.0 never checked; the upgrade turns the check on).
-    #[serde(default = "default_true")]
+    /// (v0.1.0 never checked; the upgrade turns the check on). Written only when false, so the
+    /// default instantiate JSON also suits v0.1.0.
+    #[serde(default = "default_true", skip_serializing_if = "is_true")]
     pub redeem_requires_membership: bool,
 }
 
@@ -108,6 +109,10 @@ impl Default for IncentiveConfig {
 
 fn default_true() -> bool {
     true
+}
+
+fn is_true(b: &bool) -> bool {
+    *b
 }
 
 /// Points → FT exchange rate: `points` points buy `amount` FT base units.

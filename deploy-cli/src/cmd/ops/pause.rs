@@ -2,8 +2,9 @@
 //! `emergency_pause_luckee_incentive.sh` and `system_recovery_luckee_incentive.sh`.
 //!
 //! 1. `get_config` (latest): already in the requested state → nothing sent, exit 0;
-//! 2. the signer must be `get_config.admin` (exit 2 otherwise, nothing sent);
-//! 3. `{"emergency_pause":{"paused":true|false}}` as the admin, the reason as the tx memo,
+//! 2. the signer must be `get_config.admin`, or, to pause (never to resume), one of the
+//!    contract's pausers (`get_pausers`, v0.2.0) — exit 2 otherwise, nothing sent;
+//! 3. `{"emergency_pause":{"paused":true|false}}` as that signer, the reason as the tx memo,
 //!    simulated, signed, broadcast, waited for (exit 3 if rejected, 4 if not included in time);
 //! 4. confirmed with `get_config` at the tx's height (exit 3 if the flag is not as requested).
 //!
@@ -112,10 +113,22 @@ pub async fn run(
         return Ok(());
     }
     if before.admin.as_str() != signer.address.as_ref() {
-        return Err(Error::usage(format!(
-            "nothing sent: the signer {} is not the incentive's admin {}: use the admin's key (--mnemonic-file / LUCKEE_MNEMONIC)",
-            signer.address, before.admin
-        )));
+        let pauser = paused
+            && inc
+                .pausers_if_supported(None)
+                .await?
+                .is_some_and(|p| p.iter().any(|p| p == signer.address.as_ref()));
+        if !pauser {
+            let who = if paused {
+                "the incentive's admin nor one of its pausers"
+            } else {
+                "the incentive's admin (only the admin may resume)"
+            };
+            return Err(Error::usage(format!(
+                "nothing sent: the signer {} is not {who} (admin {}): use the right key (--mnemonic-file / LUCKEE_MNEMONIC)",
+                signer.address, before.admin
+            )));
+        }
     }
     let msg = inc.execute(
         signer.address.as_ref(),
