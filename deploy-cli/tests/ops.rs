@@ -134,16 +134,38 @@ fn pause_stops_reporters_resume_restores_and_repeats_are_no_ops() {
 }
 
 #[test]
-fn only_the_admin_may_pause() {
+fn only_the_admin_or_a_pauser_may_pause_and_only_the_admin_may_resume() {
     let s = Stack::deploy();
     let e =
         s.w.luckee(&["ops", "pause", "--mnemonic-file", "reporter.key"])
             .expect_code(2);
     assert!(
-        e.stderr().contains("is not the incentive's admin"),
+        e.stderr().contains("is neither the incentive's admin")
+            && e.stderr().contains("nor one of its pausers"),
         "{}",
         e.stderr()
     );
+    assert!(!s.config().config.emergency_paused);
+    // Made a pauser, the same key pauses, but cannot resume (refused before any fee).
+    let add = luckee_types::incentive::ExecuteMsg::UpdatePausers {
+        add: vec![s.reporter.address.clone()],
+        remove: vec![],
+    };
+    s.execute_all::<luckee::contracts::incentive::Incentive>(&s.deployer, &s.incentive, &[add])
+        .unwrap();
+    s.w.luckee(&["ops", "pause", "--mnemonic-file", "reporter.key"])
+        .ok();
+    assert!(s.config().config.emergency_paused);
+    let e =
+        s.w.luckee(&["ops", "resume", "--mnemonic-file", "reporter.key"])
+            .expect_code(2);
+    assert!(
+        e.stderr().contains("only the incentive's admin"),
+        "{}",
+        e.stderr()
+    );
+    assert!(s.config().config.emergency_paused);
+    s.w.luckee(&["ops", "resume"]).ok();
     assert!(!s.config().config.emergency_paused);
     let long = "x".repeat(257);
     s.w.luckee(&["ops", "pause", "--reason", &long])

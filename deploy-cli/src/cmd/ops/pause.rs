@@ -119,15 +119,17 @@ pub async fn run(
                 .await?
                 .is_some_and(|p| p.iter().any(|p| p == signer.address.as_ref()));
         if !pauser {
-            let who = if paused {
-                "the incentive's admin nor one of its pausers"
+            return Err(Error::usage(if paused {
+                format!(
+                    "nothing sent: the signer {} is neither the incentive's admin {} nor one of its pausers: use one of their keys (--mnemonic-file / LUCKEE_MNEMONIC)",
+                    signer.address, before.admin
+                )
             } else {
-                "the incentive's admin (only the admin may resume)"
-            };
-            return Err(Error::usage(format!(
-                "nothing sent: the signer {} is not {who} (admin {}): use the right key (--mnemonic-file / LUCKEE_MNEMONIC)",
-                signer.address, before.admin
-            )));
+                format!(
+                    "nothing sent: only the incentive's admin {} may resume (pausers cannot); the signer is {}: use the admin's key (--mnemonic-file / LUCKEE_MNEMONIC)",
+                    before.admin, signer.address
+                )
+            }));
         }
     }
     let msg = inc.execute(
