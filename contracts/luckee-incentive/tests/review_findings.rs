@@ -792,3 +792,57 @@ fn migrating_v0_1_0_state_keeps_every_paid_activity_paid() {
         .unwrap();
     assert_eq!(layout.as_deref(), Some(b"2".as_slice()));
 }
+
+/// A registry of an older interface: no `are_registered` (any other query is the mock's).
+fn registry_without_batch_query(
+    deps: cosmwasm_std::Deps,
+    env: cosmwasm_std::Env,
+    msg: registry::QueryMsg,
+) -> cosmwasm_std::StdResult<cosmwasm_std::Binary> {
+    if let registry::QueryMsg::AreRegistered { .. } = msg {
+        return Err(cosmwasm_std::StdError::generic_err(
+            "unknown variant `are_registered`",
+        ));
+    }
+    mock_registry::contract::query(deps, env, msg)
+}
+
+#[test]
+fn a_batch_falls_back_to_one_is_registered_per_recipient_without_are_registered() {
+    let mut suite = Suite::new();
+    let (admin, reporter, registry) = (
+        suite.admin.clone(),
+        suite.reporter.clone(),
+        suite.registry.clone(),
+    );
+    use mock_registry::contract::{execute, instantiate, migrate};
+    let legacy = suite.app.store_code(Box::new(
+        cw_multi_test::ContractWrapper::new(execute, instantiate, registry_without_batch_query)
+            .with_migrate(migrate),
+    ));
+    suite
+        .app
+        .migrate_contract(admin, registry.clone(), &registry::MigrateMsg {}, legacy)
+        .unwrap();
+    assert!(suite
+        .app
+        .wrap()
+        .query_wasm_smart::<registry::AreRegisteredResponse>(
+            &registry,
+            &registry::QueryMsg::AreRegistered { addresses: vec![] }
+        )
+        .is_err());
+    let response = suite
+        .exec(
+            &reporter,
+            &batch(vec![
+                item(&suite, "alice", CHECKIN, "f-1"),
+                item(&suite, "mallory", CHECKIN, "f-2"),
+                item(&suite, "bob", POINTS_ONLY, "f-3"),
+            ]),
+        )
+        .unwrap();
+    let statuses: Vec<_> = batch_items(&response).into_iter().map(|(s, _)| s).collect();
+    assert_eq!(statuses, ["paid", "rejected", "paid"]);
+    assert_eq!(suite.balance("alice"), CHECKIN_REWARD);
+}

@@ -42,8 +42,8 @@ pub enum AdminCommand {
     },
     /// Accept a proposed handover: signed by the proposed admin's key.
     Accept,
-    /// Who holds each role: incentive admin and pending admin, chain-level admins, registry
-    /// admin, FT minter.
+    /// Who holds each role: incentive admin and pending admin, pausers (one row each),
+    /// chain-level admins, registry admin, FT minter.
     Show,
 }
 
@@ -126,6 +126,10 @@ async fn roles(
             cfg.pending_admin.map(|a| a.to_string()),
         ),
     ];
+    // Pause-only keys (v0.2.0): one row each; none on an older contract.
+    for pauser in inc.pausers_if_supported(height).await?.unwrap_or_default() {
+        out.push(role("luckee_incentive", "pauser", Some(pauser)));
+    }
     let state = crate::state::read_snapshot(&ctx.cwd.join(&ctx.plan.state_dir), &ctx.net.chain_id)?;
     let mut addresses: Vec<(ContractKind, String)> = state
         .map(|s| {
