@@ -414,6 +414,17 @@ fn gas_report_simulates_all_three_operations_without_broadcasting() {
             .contains("no user key"),
         "{j}"
     );
+
+    // Without a reporter key the admin reports, naming a probe source (v0.2.0): simulated.
+    let r =
+        s.w.luckee(&["ops", "gas", "--recipient", &s.user.address, "-o", "json"]);
+    let j = r.json();
+    assert!(j["operations"][0]["gas_used"].as_u64().is_some(), "{j}");
+    assert_eq!(
+        j["operations"][0]["signer"].as_str(),
+        Some(s.deployer.address.as_ref()),
+        "{j}"
+    );
 }
 
 #[test]

@@ -124,12 +124,17 @@ impl IncentiveClient<'_> {
     /// Every pauser, or `None` for a contract older than v0.2.0 (by its cw2 version), which
     /// has neither pausers nor the `get_pausers` query.
     pub async fn pausers_if_supported(&self, height: Option<u64>) -> Result<Option<Vec<String>>> {
-        match self.cw2(height).await? {
-            Some((_, version)) if version_at_least(&version, 0, 2) => {
-                Ok(Some(self.all_pausers(height).await?))
-            }
-            _ => Ok(None),
+        if self.is_v0_2_or_later(height).await? {
+            Ok(Some(self.all_pausers(height).await?))
+        } else {
+            Ok(None)
         }
+    }
+
+    /// Whether the contract's cw2 version is 0.2.0 or later: reporter sources and limits,
+    /// pausers, `redeem_requires_membership` (raw query of the cw2 item).
+    pub async fn is_v0_2_or_later(&self, height: Option<u64>) -> Result<bool> {
+        Ok(matches!(self.cw2(height).await?, Some((_, v)) if version_at_least(&v, 0, 2)))
     }
 
     /// `get_stats`: all-time totals and the counters of UTC day `day` (default today).

@@ -52,6 +52,10 @@ pub const SEED_THRESHOLDS: [(&str, u64, u64); 3] = [
     ("update_rules", 50_000, 70_000),
 ];
 
+/// The source the admin names when `ops gas` simulates `distribute_reward` with the admin's key
+/// (simulated only: no activity is ever marked under it).
+pub const PROBE_SOURCE: &str = "luckee-ops-gas-probe";
+
 /// Gas thresholds of one operation: (operation, warning, critical).
 pub type Threshold = (String, u64, u64);
 
@@ -331,11 +335,28 @@ pub async fn run(ctx: &Context, args: &OpsArgs, g: &GasArgs) -> Result<()> {
     let outcome = match (&reporter_key, &rule, &recipient) {
         (Ok(k), Ok(rule), Ok(recipient)) => {
             let activity_id = format!("luckee-gas-probe-{}", crate::clock::unix_now());
+            // The admin reporting (no reporter key, and not itself a registered reporter) must
+            // name a source from v0.2.0 on; a simulation writes no marker, so a probe source
+            // costs nothing. Older contracts take none.
+            let signer_is_reporter = || async {
+                inc.all_reporters(None)
+                    .await
+                    .map(|r| r.iter().any(|r| r.address.as_str() == k.address.as_ref()))
+                    .unwrap_or(false)
+            };
+            let source = if k.address.as_ref() == cfg.admin.as_str()
+                && inc.is_v0_2_or_later(None).await.unwrap_or(false)
+                && !signer_is_reporter().await
+            {
+                Some(PROBE_SOURCE.to_string())
+            } else {
+                None
+            };
             let msg = ExecuteMsg::DistributeReward {
                 recipient: recipient.clone(),
                 rule_id: rule.id.clone(),
                 activity_id,
-                source: None,
+                source,
             };
             simulate(&client, k, &contract, &msg)
                 .await
