@@ -120,6 +120,36 @@ pub enum DeployCommand {
     /// Instantiate registry and FT mocks and the incentive (instantiate2), hand the FT's minter
     /// to the incentive, apply rules/reporters/members; existing contracts are checked and kept.
     Instantiate,
+    /// Migrate contracts to the code in the artifacts directory: store it if needed, take and
+    /// verify a `pre-migrate` backup, one MsgMigrateContract tx with the typed migrate message,
+    /// post-upgrade checks (exit 1 with the rollback command when one fails), history in the
+    /// state file. Nothing to do (exit 0) when the chain already runs the artifacts' code.
+    Migrate {
+        /// Migrate only these (luckee_incentive, mock_ft, mock_registry); default: every
+        /// contract luckee deployed.
+        #[arg(long = "contract", value_name = "NAME")]
+        contracts: Vec<ContractKind>,
+        /// A migrate message (JSON) instead of the typed one, for a message the types do not
+        /// cover; checked against the artifact's schema. Needs exactly one --contract.
+        #[arg(long, value_name = "FILE")]
+        msg_file: Option<PathBuf>,
+        /// Take the new code from DIR (with its checksums.txt and schema/) instead of the
+        /// plan's artifacts directory.
+        #[arg(long, value_name = "DIR")]
+        artifacts: Option<PathBuf>,
+    },
+    /// Migrate a contract back to the code it ran before its last migrate (from the state
+    /// file's history), or to --to CODE_ID, after a `pre-rollback` backup, with the same
+    /// post-upgrade checks. Refused before anything is sent when that code does not understand
+    /// the stored state layout.
+    Rollback {
+        /// Which contract (default luckee_incentive).
+        #[arg(long, value_name = "NAME", default_value = "luckee_incentive")]
+        contract: ContractKind,
+        /// The code id to go back to (default: from the history).
+        #[arg(long, value_name = "CODE_ID")]
+        to: Option<u64>,
+    },
     /// Compare chain, state file, plan and artifacts; exit 0 only if everything matches.
     Verify,
 }

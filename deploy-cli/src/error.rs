@@ -7,7 +7,7 @@
 //! | code | meaning | typical causes | what to do |
 //! |-----:|---------|----------------|------------|
 //! | 0 | success | everything done, or nothing left to do; `deploy verify` found no difference | — |
-//! | 1 | verification mismatch or drift | `deploy verify` found a difference between chain, state file, plan and artifacts; `plan` found the chain differing from luckee.toml | read the listed differences; `luckee apply` fixes drift |
+//! | 1 | verification mismatch or drift | `deploy verify` found a difference between chain, state file, plan and artifacts; `plan` found the chain differing from luckee.toml; a post-upgrade check of `deploy migrate` / `rollback` failed | read the listed differences; `luckee apply` fixes drift |
 //! | 2 | usage or configuration error | bad flag, unreadable/invalid config, invalid bech32 address, wrong chain-id, malformed mnemonic, mnemonic file readable by group/others, missing artifact, checksum mismatch against `checksums.txt`, corrupt state file | fix the input; nothing was broadcast |
 //! | 3 | transaction failure | the chain rejected or failed a tx (CheckTx or DeliverTx code ≠ 0, failed simulation, unfunded or unknown account, recorded code missing on chain) | read the chain's log; the state file records what landed |
 //! | 4 | transient network failure | node unreachable, RPC timeouts or 5xx after retries, tx not included before the timeout | re-run later: a pending tx is looked up by hash first, nothing is sent twice |
@@ -60,7 +60,8 @@ pub mod monitoring {
 pub const EXIT_CODES_HELP: &str = "\
 Exit codes:
   0  success (or nothing to do; verify found no difference)
-  1  verification mismatch or drift (deploy verify, plan found differences)
+  1  verification mismatch or drift (deploy verify, plan found differences; a
+     post-upgrade check of deploy migrate / rollback failed)
   2  usage or configuration error (flags, config, bech32 address, chain-id, mnemonic,
      key file permissions, missing artifact, checksum mismatch, corrupt state file)
   3  transaction failure (CheckTx/DeliverTx/simulation rejected, unfunded account)
@@ -102,6 +103,11 @@ pub enum Error {
         /// Number of failed checks.
         count: usize,
     },
+    /// An upgrade's own check failed (exit 1): its pre-upgrade backup does not verify (nothing
+    /// was migrated), or a post-upgrade check found the migrated contract differing from what
+    /// was expected (the message names the check and the rollback command).
+    #[error("{0}")]
+    UpgradeCheck(String),
     /// `luckee plan` found `count` differences between the plan and the chain (exit 1, like
     /// [`Error::Mismatch`]); the changes were already printed.
     #[error("drift: {count} change(s) between luckee.toml and the chain; `luckee apply` makes the chain match")]
@@ -180,7 +186,7 @@ impl Error {
         match self {
             Error::Usage(_) | Error::Signing(_) => exit::USAGE,
             Error::Io { .. } => exit::IO,
-            Error::Mismatch { .. } | Error::Drift { .. } => exit::MISMATCH,
+            Error::Mismatch { .. } | Error::Drift { .. } | Error::UpgradeCheck(_) => exit::MISMATCH,
             Error::TxFailed { .. } | Error::Simulation { .. } | Error::Chain(_) => exit::TX_FAILED,
             Error::Network(_) => exit::NETWORK,
             Error::Busy(_) => exit::BUSY,

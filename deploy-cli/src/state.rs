@@ -96,6 +96,89 @@ pub struct PendingInstantiate {
     pub salt: String,
 }
 
+/// Whether an upgrade moved a contract to a new code (`deploy migrate`) or back to an earlier
+/// one (`deploy rollback`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UpgradeKind {
+    /// `luckee deploy migrate`.
+    Migrate,
+    /// `luckee deploy rollback`.
+    Rollback,
+}
+
+impl UpgradeKind {
+    /// `migrate` or `rollback`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UpgradeKind::Migrate => "migrate",
+            UpgradeKind::Rollback => "rollback",
+        }
+    }
+}
+
+/// One code of an upgrade: code id, checksum and the cw2 version it reports.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CodeVersion {
+    /// Code id on chain.
+    pub code_id: u64,
+    /// sha256 of its wasm, lower-case hex.
+    pub checksum: String,
+    /// cw2 version: read from the contract before the upgrade (`from`), or the version the new
+    /// code declares (`to`: the artifact's schema, or the history); `None` when unknown.
+    pub version: Option<String>,
+}
+
+/// A `MsgMigrateContract` of a pending tx: everything its history entry needs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingMigrate {
+    /// Index of the message in the tx.
+    pub msg_index: usize,
+    /// Which contract.
+    pub contract: ContractKind,
+    /// Migrate or rollback.
+    pub kind: UpgradeKind,
+    /// The code the contract ran before.
+    pub from: CodeVersion,
+    /// The code it is migrated to.
+    pub to: CodeVersion,
+    /// Store tx of the new code, if luckee stored it.
+    pub store_tx: Option<String>,
+    /// The verified backup taken just before (`…/<contract>/<UTC time>/`).
+    pub backup: Option<PathBuf>,
+}
+
+/// One entry of a contract's upgrade history (append-only: entries are never changed or
+/// removed).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpgradeRecord {
+    /// Migrate or rollback.
+    pub kind: UpgradeKind,
+    /// The code the contract ran before.
+    pub from: CodeVersion,
+    /// The code it runs since.
+    pub to: CodeVersion,
+    /// Hash of the `MsgMigrateContract` tx (upper-case hex).
+    pub tx_hash: String,
+    /// Height of that tx's block.
+    pub height: u64,
+    /// When the tx was broadcast, RFC 3339 UTC (this machine's clock).
+    pub time: String,
+    /// The verified pre-upgrade backup directory.
+    pub backup: Option<PathBuf>,
+}
+
+/// What a tx's messages do, for [`PendingTx`]: its store, instantiate and migrate messages.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TxEffects {
+    /// Store-code messages.
+    pub uploads: Vec<PendingUpload>,
+    /// instantiate2 messages.
+    pub instantiates: Vec<PendingInstantiate>,
+    /// Migrate messages.
+    pub migrates: Vec<PendingMigrate>,
+}
+
 /// A tx that was signed and recorded but whose outcome this file does not know yet.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PendingTx {
@@ -115,6 +198,9 @@ pub struct PendingTx {
     /// instantiate2 messages, in message order.
     #[serde(default)]
     pub instantiates: Vec<PendingInstantiate>,
+    /// Migrate messages (`deploy migrate` / `rollback`), in message order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub migrates: Vec<PendingMigrate>,
 }
 
 /// The whole state file.
@@ -140,6 +226,15 @@ pub struct DeploymentState {
     /// The tx in flight, if any.
     #[serde(default)]
     pub pending: Option<PendingTx>,
+    /// Upgrade history of each contract, oldest first, append-only (`deploy migrate` /
+    /// `rollback`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub history: BTreeMap<ContractKind, Vec<UpgradeRecord>>,
+    /// Upgrades whose post-checks have not run yet: the migrate tx hash by contract. Set when
+    /// the tx is recorded, cleared once `deploy migrate` / `rollback` ran the checks (passed or
+    /// not: the result is reported then); the next run of either runs them first.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub unchecked_upgrades: BTreeMap<ContractKind, String>,
 }
 
 impl DeploymentState {
@@ -153,6 +248,8 @@ impl DeploymentState {
             contracts: BTreeMap::new(),
             external: BTreeMap::new(),
             pending: None,
+            history: BTreeMap::new(),
+            unchecked_upgrades: BTreeMap::new(),
         }
     }
 
@@ -370,6 +467,7 @@ mod tests {
             from_height: None,
             uploads: vec![],
             instantiates: vec![],
+            migrates: vec![],
         });
         store.save(&pending).unwrap();
         assert!(dir.path().join("luckee-local.json").exists());
@@ -452,6 +550,7 @@ mod tests {
                 checksum: "00".into(),
             }],
             instantiates: vec![],
+            migrates: vec![],
         });
         let back: DeploymentState = serde_json::from_slice(&s.to_bytes()).unwrap();
         assert_eq!(back, s);

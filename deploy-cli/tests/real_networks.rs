@@ -12,11 +12,9 @@
 mod stack;
 mod support;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use support::{devnet, repo_root, Workdir};
+use support::{devnet, flaky_proxy, Workdir};
 
 fn env(name: &str) -> String {
     std::env::var(name)
@@ -53,41 +51,10 @@ fn rn_tls_untrusted_ca_is_a_config_error_at_once_and_a_trusted_one_works() {
 
 #[test]
 fn rn_rate_limited_endpoint_succeeds_after_backoff_honouring_retry_after() {
-    let d = devnet();
-    let mut proxy = Command::new(repo_root().join("ci/flaky-proxy"))
-        .args([
-            "--upstream",
-            &d.node,
-            "--fail",
-            "2",
-            "--retry-after",
-            "1",
-            "--lifetime",
-            "120",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start ci/flaky-proxy (python3)");
-    let mut line = String::new();
-    BufReader::new(proxy.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let port = line
-        .trim()
-        .strip_prefix("PORT ")
-        .unwrap_or_else(|| panic!("flaky-proxy said {line:?}"))
-        .to_string();
+    let (mut proxy, url) = flaky_proxy(&["--fail", "2", "--retry-after", "1", "--lifetime", "120"]);
     let w = Workdir::new();
     let start = Instant::now();
-    let r = w.luckee(&[
-        "-v",
-        "deploy",
-        "upload",
-        "--dry-run",
-        "--node",
-        &format!("http://127.0.0.1:{port}"),
-    ]);
+    let r = w.luckee(&["-v", "deploy", "upload", "--dry-run", "--node", &url]);
     let elapsed = start.elapsed();
     proxy.kill().ok();
     proxy.wait().ok();

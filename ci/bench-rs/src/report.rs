@@ -266,6 +266,18 @@ fn document(s: &Samples) -> Value {
             "rto_definition": "backup dirs → restored chain answering (init + restore + start) → backup verify --against-chain equal for all three",
             "samples": s.kind("restore"),
         },
+        "upgrade": {
+            "migrate_seconds": opt_json(s.stats("upgrade", "migrate", "seconds")),
+            "migrate_blocks": opt_json(s.stats("upgrade", "migrate", "blocks")),
+            "migrate_gas": opt_json(s.stats("upgrade", "migrate", "gas_used")),
+            "rollback_seconds": opt_json(s.stats("upgrade", "rollback", "seconds")),
+            "rollback_blocks": opt_json(s.stats("upgrade", "rollback", "blocks")),
+            "rollback_gas": opt_json(s.stats("upgrade", "rollback", "gas_used")),
+            "target_seconds": 3,
+            "target_blocks": 3,
+            "definition": "luckee deploy migrate --contract luckee_incentive of a code new to the chain (store + pre-migrate backup + verify + migrate tx + post-checks), then deploy rollback (backup + migrate tx + post-checks), on the 10 000-entry stack; blocks = migrate tx height − latest height at the start",
+            "samples": s.kind("upgrade"),
+        },
         "slow_blocks": {
             "seconds": opt_json(s.stats("slow_deploy", LUCKEE, "seconds")),
             "block_interval_seconds": opt_json(s.stats("slow_deploy", LUCKEE, "interval")),
@@ -582,6 +594,29 @@ fn text(d: &Value) -> String {
             stat_cell(&rd["write_seconds"], secs),
             stat_cell(&rd["chain_start_seconds"], secs),
             stat_cell(&rd["verify_seconds"], secs),
+        );
+    }
+    let up = &d["upgrade"];
+    if let (Some(ms), Some(mb)) = (
+        up["migrate_seconds"]["median"].as_f64(),
+        up["migrate_blocks"]["median"].as_f64(),
+    ) {
+        let rs = up["rollback_seconds"]["median"]
+            .as_f64()
+            .unwrap_or(f64::MAX);
+        let rb = up["rollback_blocks"]["median"].as_f64().unwrap_or(f64::MAX);
+        let met = |ok: bool| if ok { "met" } else { "NOT met" };
+        let _ = writeln!(
+            o,
+            "\n8. Upgrade of the incentive (10 000-entry stack), target ≤ 3 s and ≤ 3 blocks each\n   migrate (store + backup + migrate + checks) {}   blocks {}   migrate tx gas {}: {}\n   rollback (backup + migrate + checks)         {}   blocks {}   migrate tx gas {}: {}",
+            stat_cell(&up["migrate_seconds"], secs),
+            stat_cell(&up["migrate_blocks"], int),
+            stat_cell(&up["migrate_gas"], int),
+            met(ms <= 3.0 && mb <= 3.0),
+            stat_cell(&up["rollback_seconds"], secs),
+            stat_cell(&up["rollback_blocks"], int),
+            stat_cell(&up["rollback_gas"], int),
+            met(rs <= 3.0 && rb <= 3.0),
         );
     }
     let sb = &d["slow_blocks"];

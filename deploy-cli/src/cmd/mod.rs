@@ -15,7 +15,9 @@ use crate::cli::GlobalArgs;
 use crate::config::{ConfigFile, Network, NetworkOverrides, OpsConfig, Plan};
 use crate::error::Result;
 use crate::keys::{MnemonicSource, Signer};
-use crate::state::{DeploymentState, LockMode, PendingInstantiate, PendingUpload, StateStore};
+use crate::state::{
+    DeploymentState, LockMode, PendingInstantiate, PendingUpload, StateStore, TxEffects,
+};
 use crate::ui::{print_report, OutputFormat, Report, Ui};
 
 /// Everything a subcommand needs from the command line and config, resolved and validated
@@ -191,8 +193,11 @@ impl<'a> Send<'a> {
             self.store,
             self.state,
             req,
-            uploads,
-            instantiates,
+            TxEffects {
+                uploads,
+                instantiates,
+                migrates: vec![],
+            },
         )
         .await?;
         let summary = TxSummary {

@@ -14,6 +14,7 @@ impl ContractApi for Ft {
     const KIND: ContractKind = ContractKind::Ft;
     type ExecuteMsg = ExecuteMsg;
     type QueryMsg = QueryMsg;
+    type MigrateMsg = luckee_types::ft::MigrateMsg;
 }
 
 /// A cw20 token contract (our `mock_ft`, or an existing cw20).

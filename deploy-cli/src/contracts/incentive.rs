@@ -19,6 +19,7 @@ impl ContractApi for Incentive {
     const KIND: ContractKind = ContractKind::Incentive;
     type ExecuteMsg = ExecuteMsg;
     type QueryMsg = QueryMsg;
+    type MigrateMsg = luckee_types::incentive::MigrateMsg;
 }
 
 /// Whether semver `version` is at least `major.minor` (an unparsable version is not).

@@ -40,6 +40,8 @@ pub trait ContractApi {
     type ExecuteMsg: Serialize;
     /// Its query message (from `luckee-types`).
     type QueryMsg: Serialize;
+    /// Its migrate message (from `luckee-types`).
+    type MigrateMsg: Serialize;
 }
 
 /// A deployed contract of type `C` at an address, queried and addressed through `chain`.
@@ -166,6 +168,30 @@ pub fn execute_msg<C: ContractApi>(
         msg: json,
         funds: vec![],
     }))
+}
+
+/// `MsgMigrateContract` of `contract` to code `code_id` with the migrate message `msg` (JSON
+/// bytes), sent by `sender` (the chain-level admin), as an `Any`.
+pub fn migrate_msg(sender: &str, contract: &str, code_id: u64, msg: Vec<u8>) -> Any {
+    to_any(&wasm::MsgMigrateContract {
+        sender: sender.into(),
+        contract: contract.into(),
+        code_id,
+        msg,
+    })
+}
+
+/// The JSON of the typed migrate message of `kind` (`luckee_types::<contract>::MigrateMsg`,
+/// an empty object for every current contract).
+pub fn typed_migrate_json(kind: ContractKind) -> Vec<u8> {
+    fn json<T: Serialize>(msg: &T) -> Vec<u8> {
+        serde_json::to_vec(msg).expect("migrate messages serialize")
+    }
+    match kind {
+        ContractKind::Incentive => json(&luckee_types::incentive::MigrateMsg {}),
+        ContractKind::Registry => json(&luckee_types::registry::MigrateMsg {}),
+        ContractKind::Ft => json(&luckee_types::ft::MigrateMsg {}),
+    }
 }
 
 /// `MsgUpdateAdmin` of `contract` to `new_admin`, sent by `sender` (the current admin).

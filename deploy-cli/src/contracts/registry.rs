@@ -14,6 +14,7 @@ impl ContractApi for Registry {
     const KIND: ContractKind = ContractKind::Registry;
     type ExecuteMsg = ExecuteMsg;
     type QueryMsg = QueryMsg;
+    type MigrateMsg = luckee_types::registry::MigrateMsg;
 }
 
 /// A member registry (our `mock_registry`, or an existing one with the same interface).

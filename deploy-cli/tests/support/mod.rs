@@ -96,6 +96,29 @@ pub fn devnet() -> &'static Devnet {
     })
 }
 
+/// A running `ci/flaky-proxy` in front of the devnet's RPC, started with `args` (after
+/// `--upstream`): the process (kill it when done) and its URL.
+pub fn flaky_proxy(args: &[&str]) -> (std::process::Child, String) {
+    use std::io::BufRead;
+    let mut proxy = Command::new(repo_root().join("ci/flaky-proxy"))
+        .args(["--upstream", &devnet().node])
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start ci/flaky-proxy (python3)");
+    let mut line = String::new();
+    std::io::BufReader::new(proxy.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let port = line
+        .trim()
+        .strip_prefix("PORT ")
+        .unwrap_or_else(|| panic!("flaky-proxy said {line:?}"))
+        .to_string();
+    (proxy, format!("http://127.0.0.1:{port}"))
+}
+
 /// The repository root.
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

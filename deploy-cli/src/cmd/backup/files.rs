@@ -85,6 +85,11 @@ pub struct Manifest {
     pub duration_seconds: f64,
     /// The contract.
     pub contract: ManifestContract,
+    /// Why it was taken, when not by `luckee backup`: `pre-migrate` or `pre-rollback`
+    /// (`deploy migrate` / `rollback`). Retention (`--keep`, `--max-age`) never deletes a
+    /// tagged backup.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tag: Option<String>,
     /// Number of raw state entries in [`STATE_FILE`].
     pub state_entries: u64,
     /// Every other file of the directory.

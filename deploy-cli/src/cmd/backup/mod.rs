@@ -156,6 +156,8 @@ struct Target {
     kind: ContractKind,
     address: String,
     ours: bool,
+    /// Manifest tag (`pre-migrate`, …); `None` for `luckee backup`.
+    tag: Option<String>,
 }
 
 /// One contract's outcome.
@@ -299,13 +301,17 @@ fn sweep_leftovers(chain_dir: &Path) -> Result<Vec<PathBuf>> {
     Ok(removed)
 }
 
-/// Deletes complete backups of one contract per `--keep` / `--max-age` (see the module docs).
+/// Deletes complete backups of one contract per `--keep` / `--max-age` (see the module docs);
+/// tagged (pre-upgrade) backups are neither deleted nor counted.
 fn prune(
     contract_dir: &Path,
     keep: Option<u32>,
     max_age: Option<Duration>,
 ) -> Result<Vec<PathBuf>> {
-    let backups = complete_backups(contract_dir);
+    let backups: Vec<_> = complete_backups(contract_dir)
+        .into_iter()
+        .filter(|(_, m)| m.tag.is_none())
+        .collect();
     let victims: Vec<PathBuf> = match (keep, max_age) {
         (Some(n), _) => backups
             .iter()
@@ -349,6 +355,7 @@ fn targets(ctx: &Context) -> Result<Vec<Target>> {
             kind,
             address: c.address.clone(),
             ours: true,
+            tag: None,
         })
         .collect();
     out.extend(
@@ -360,6 +367,7 @@ fn targets(ctx: &Context) -> Result<Vec<Target>> {
                 kind,
                 address: a.clone(),
                 ours: false,
+                tag: None,
             }),
     );
     if out.is_empty() {
@@ -376,12 +384,7 @@ async fn backup(ctx: &Context, args: &BackupArgs) -> Result<()> {
     let start = Instant::now();
     let chain_id = &ctx.net.chain_id;
     crate::fs::chain_id_as_file_name(chain_id)?;
-    let root = ctx.cwd.join(
-        args.dir
-            .clone()
-            .or_else(|| ctx.ops.backup_dir.clone())
-            .unwrap_or_else(|| DEFAULT_ROOT.into()),
-    );
+    let root = root_of(ctx, args.dir.as_deref());
     let chain_dir = root.join(chain_id);
     std::fs::create_dir_all(&chain_dir).map_err(|e| Error::io("create", &chain_dir, e))?;
     let _lock = lock(&chain_dir)?;
@@ -462,6 +465,97 @@ async fn backup(ctx: &Context, args: &BackupArgs) -> Result<()> {
         None => Ok(()),
         Some(e) => Err(e),
     }
+}
+
+/// The backup root of `ctx`: `--dir`, else `[ops] backup_dir`, else [`DEFAULT_ROOT`], relative
+/// to the working directory.
+pub fn root_of(ctx: &Context, dir: Option<&Path>) -> PathBuf {
+    ctx.cwd.join(
+        dir.map(Path::to_path_buf)
+            .or_else(|| ctx.ops.backup_dir.clone())
+            .unwrap_or_else(|| DEFAULT_ROOT.into()),
+    )
+}
+
+/// Checks before an upgrade sends anything that backups can be written under `root`: creates
+/// `root/<chain-id>` and a file in it, then removes the file. Errors: exit 6 naming the path.
+pub fn ensure_writable(root: &Path, chain_id: &str) -> Result<()> {
+    let chain_dir = root.join(chain_id);
+    std::fs::create_dir_all(&chain_dir).map_err(|e| Error::io("create", &chain_dir, e))?;
+    tempfile::Builder::new()
+        .prefix(files::INCOMPLETE_PREFIX)
+        .tempfile_in(&chain_dir)
+        .map_err(|e| Error::io("write a file in", &chain_dir, e))?;
+    Ok(())
+}
+
+/// A verified backup taken by [`take_verified`].
+#[derive(Debug, Clone, Serialize)]
+pub struct TakenBackup {
+    /// Which contract.
+    pub contract: ContractKind,
+    /// The complete backup directory.
+    pub dir: PathBuf,
+    /// Height it was taken at.
+    pub height: u64,
+    /// Raw state entries saved.
+    pub state_entries: u64,
+}
+
+/// Backs up the contracts `kinds` (at `addresses`, all of them luckee's) into
+/// `root/<chain-id>/<contract>/<UTC time>/` at the latest height, with `tag` in the manifest
+/// (`pre-migrate`, `pre-rollback`), then runs every check of `backup verify` on each.
+/// Used by `deploy migrate` / `rollback` before they send anything that changes a contract.
+///
+/// Errors: exit 5 if another backup holds the directory's lock; exit 6 if it cannot be
+/// written; exit 3/4 if the chain refuses or cannot be reached; exit 1 if a written backup
+/// does not verify (it is left in place for inspection).
+pub async fn take_verified(
+    ctx: &Context,
+    client: &ChainClient,
+    root: &Path,
+    targets: &[(ContractKind, String)],
+    tag: &str,
+) -> Result<Vec<TakenBackup>> {
+    let chain_dir = root.join(&ctx.net.chain_id);
+    std::fs::create_dir_all(&chain_dir).map_err(|e| Error::io("create", &chain_dir, e))?;
+    let _lock = lock(&chain_dir)?;
+    sweep_leftovers(&chain_dir)?;
+    let probe = client.probe().await?;
+    let stamp = files::timestamp_name(unix_now() as u64);
+    let mut out = Vec::new();
+    for (kind, address) in targets {
+        let t = Target {
+            kind: *kind,
+            address: address.clone(),
+            ours: true,
+            tag: Some(tag.to_string()),
+        };
+        let contract_dir = chain_dir.join(kind.name());
+        let row = backup_one(client, ctx, &t, &contract_dir, &stamp, &probe, 100).await?;
+        let dir = row.dir.expect("a backup that succeeded has its directory");
+        let verified = verify::verify_dir(&dir);
+        if !verified.ok {
+            let failed: Vec<String> = verified
+                .checks
+                .iter()
+                .filter(|c| !c.ok)
+                .map(|c| format!("{}: {}", c.item, c.detail))
+                .collect();
+            return Err(Error::UpgradeCheck(format!(
+                "the {tag} backup {} does not verify ({}): nothing was migrated",
+                dir.display(),
+                failed.join("; ")
+            )));
+        }
+        out.push(TakenBackup {
+            contract: *kind,
+            dir,
+            height: probe.status.height,
+            state_entries: row.state_entries.unwrap_or_default(),
+        });
+    }
+    Ok(out)
 }
 
 fn failed_row(t: &Target, e: &Error) -> BackupRow {
@@ -658,6 +752,7 @@ async fn backup_one(
             admin: info.admin.clone(),
             deployed_by_luckee: t.ours,
         },
+        tag: t.tag.clone(),
         state_entries: entries,
         files: listed,
     };
@@ -717,6 +812,7 @@ mod tests {
                 admin: String::new(),
                 deployed_by_luckee: true,
             },
+            tag: None,
             state_entries: 0,
             files: vec![],
         };

@@ -565,6 +565,7 @@ mod tests {
                     admin: "wasm1admin".into(),
                     deployed_by_luckee: true,
                 },
+                tag: None,
                 state_entries: 2,
                 files: vec![],
             },

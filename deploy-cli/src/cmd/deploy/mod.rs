@@ -1,10 +1,11 @@
-//! `luckee deploy upload | instantiate | verify`.
+//! `luckee deploy upload | instantiate | verify | migrate | rollback`.
 //!
 //! Shared here: the crash-safety protocol around the state file's pending tx
 //! ([`resolve_pending`], [`apply_outcome`]), instantiate2 address prediction and the list of
 //! contracts the plan deploys.
 
 pub mod instantiate;
+pub mod migrate;
 pub mod upload;
 pub mod verify;
 
@@ -24,8 +25,7 @@ use crate::contracts::ContractKind;
 use crate::error::{Error, Result};
 use crate::keys::Signer;
 use crate::state::{
-    CodeRecord, ContractRecord, DeploymentState, PendingInstantiate, PendingTx, PendingUpload,
-    StateStore,
+    CodeRecord, ContractRecord, DeploymentState, PendingTx, StateStore, TxEffects, UpgradeRecord,
 };
 
 /// Runs one `deploy` subcommand.
@@ -34,6 +34,12 @@ pub async fn run(ctx: &Context, cmd: DeployCommand) -> Result<()> {
         DeployCommand::Upload { contracts } => upload::run(ctx, &contracts).await,
         DeployCommand::Instantiate => instantiate::run(ctx).await,
         DeployCommand::Verify => verify::run(ctx).await,
+        DeployCommand::Migrate {
+            contracts,
+            msg_file,
+            artifacts,
+        } => migrate::run_migrate(ctx, &contracts, msg_file.as_deref(), artifacts.as_deref()).await,
+        DeployCommand::Rollback { contract, to } => migrate::run_rollback(ctx, contract, to).await,
     }
 }
 
@@ -114,29 +120,54 @@ pub fn apply_outcome(state: &mut DeploymentState, p: &PendingTx, o: &TxOutcome) 
             },
         );
     }
+    for m in &p.migrates {
+        let rec = state.contracts.get_mut(&m.contract).ok_or_else(|| {
+            Error::usage(format!(
+                "tx {}: migrated {}, which the state file does not record",
+                o.hash, m.contract
+            ))
+        })?;
+        rec.code_id = m.to.code_id;
+        rec.checksum = m.to.checksum.clone();
+        rec.store_tx = m.store_tx.clone();
+        state
+            .history
+            .entry(m.contract)
+            .or_default()
+            .push(UpgradeRecord {
+                kind: m.kind,
+                from: m.from.clone(),
+                to: m.to.clone(),
+                tx_hash: o.hash.clone(),
+                height: o.height,
+                time: crate::clock::rfc3339(p.recorded_at as i64),
+                backup: m.backup.clone(),
+            });
+        state.unchecked_upgrades.insert(m.contract, o.hash.clone());
+    }
     state.pending = None;
     Ok(())
 }
 
 /// Sends `req` through [`ChainClient::send`], recording it as the state file's pending tx
 /// (with its final hash) before every broadcast, then records its effects and clears
-/// `pending`. `uploads` / `instantiates` describe its messages for [`apply_outcome`].
+/// `pending`. `effects` describes its messages for [`apply_outcome`].
 pub async fn send_recorded(
     client: &ChainClient,
     signer: &Signer,
     store: &mut StateStore,
     state: &mut DeploymentState,
     req: &TxRequest,
-    uploads: Vec<PendingUpload>,
-    instantiates: Vec<PendingInstantiate>,
+    effects: TxEffects,
 ) -> Result<TxOutcome> {
     let mut pending = PendingTx {
         tx_hash: String::new(),
         tags: req.tags.clone(),
         recorded_at: 0,
         from_height: None,
-        uploads,
-        instantiates,
+        uploads: effects.uploads,
+        instantiates: effects.instantiates,
+        migrates: effects.migrates,
     };
     let sent = client
         .send(signer, req, &mut |signed| {
@@ -259,7 +290,24 @@ pub async fn resolve_pending(
 mod tests {
     use super::*;
     use crate::chain::tx::to_any;
-    use crate::state::{PendingInstantiate, PendingUpload};
+    use crate::state::{
+        CodeVersion, PendingInstantiate, PendingMigrate, PendingUpload, UpgradeKind,
+    };
+
+    /// A successful tx `hash` at height 10 with `msg_responses`.
+    fn outcome(hash: &str, msg_responses: Vec<cosmrs::Any>) -> TxOutcome {
+        TxOutcome {
+            hash: hash.into(),
+            height: 10,
+            code: 0,
+            codespace: String::new(),
+            log: String::new(),
+            gas_wanted: 0,
+            gas_used: 0,
+            msg_responses,
+            events: vec![],
+        }
+    }
 
     fn creator() -> AccountId {
         AccountId::new("wasm", &[7u8; 20]).unwrap()
@@ -313,16 +361,11 @@ mod tests {
                 admin: "A".into(),
                 salt: "s/luckee_incentive".into(),
             }],
+            migrates: vec![],
         };
-        let o = TxOutcome {
-            hash: "H".into(),
-            height: 10,
-            code: 0,
-            codespace: String::new(),
-            log: String::new(),
-            gas_wanted: 0,
-            gas_used: 0,
-            msg_responses: vec![
+        let o = outcome(
+            "H",
+            vec![
                 to_any(&MsgStoreCodeResponse {
                     code_id: 3,
                     checksum: hex::decode(&sum).unwrap(),
@@ -332,8 +375,7 @@ mod tests {
                     data: vec![],
                 }),
             ],
-            events: vec![],
-        };
+        );
         let mut state = DeploymentState::new("c");
         state.pending = Some(p.clone());
         apply_outcome(&mut state, &p, &o).unwrap();
@@ -352,5 +394,79 @@ mod tests {
         let mut wrong = p.clone();
         wrong.instantiates[0].address = "wasm1other".into();
         assert!(apply_outcome(&mut DeploymentState::new("c"), &wrong, &o).is_err());
+    }
+
+    #[test]
+    fn apply_outcome_moves_the_contract_and_appends_history() {
+        let mut state = DeploymentState::new("c");
+        state.contracts.insert(
+            ContractKind::Incentive,
+            ContractRecord {
+                address: "wasm1inc".into(),
+                code_id: 1,
+                checksum: "aa".into(),
+                store_tx: None,
+                instantiate_tx: Some("I".into()),
+                label: "L".into(),
+                admin: "A".into(),
+                height: Some(2),
+                salt: "s".into(),
+            },
+        );
+        let code = |id: u64, sum: &str, v: &str| CodeVersion {
+            code_id: id,
+            checksum: sum.into(),
+            version: Some(v.into()),
+        };
+        let p = PendingTx {
+            tx_hash: "M".into(),
+            tags: vec!["migrate".into()],
+            recorded_at: 1_706_702_400,
+            from_height: Some(9),
+            uploads: vec![],
+            instantiates: vec![],
+            migrates: vec![PendingMigrate {
+                msg_index: 0,
+                contract: ContractKind::Incentive,
+                kind: UpgradeKind::Migrate,
+                from: code(1, "aa", "0.1.0"),
+                to: code(4, "bb", "0.2.0"),
+                store_tx: Some("S".into()),
+                backup: Some("b/luckee_incentive/20240131T120000Z".into()),
+            }],
+        };
+        let o = outcome("M", vec![]);
+        state.pending = Some(p.clone());
+        apply_outcome(&mut state, &p, &o).unwrap();
+        let rec = &state.contracts[&ContractKind::Incentive];
+        assert_eq!((rec.code_id, rec.checksum.as_str()), (4, "bb"));
+        assert_eq!(
+            rec.instantiate_tx.as_deref(),
+            Some("I"),
+            "instantiate record kept"
+        );
+        let h = &state.history[&ContractKind::Incentive];
+        assert_eq!(h.len(), 1);
+        assert_eq!(
+            (h[0].tx_hash.as_str(), h[0].height, h[0].time.as_str()),
+            ("M", 10, "2024-01-31T12:00:00Z")
+        );
+        assert_eq!(h[0].from, code(1, "aa", "0.1.0"));
+        assert!(state.env_text().contains("LUCKY_INCENTIVE_CODE_ID=4\n"));
+        assert_eq!(state.unchecked_upgrades[&ContractKind::Incentive], "M");
+        // A second outcome appends; nothing is rewritten.
+        let mut back = p.clone();
+        back.migrates[0].kind = UpgradeKind::Rollback;
+        back.migrates[0].from = code(4, "bb", "0.2.0");
+        back.migrates[0].to = code(1, "aa", "0.1.0");
+        apply_outcome(&mut state, &back, &o).unwrap();
+        let h = &state.history[&ContractKind::Incentive];
+        assert_eq!(h.len(), 2);
+        assert_eq!(h[0].to.code_id, 4);
+        assert_eq!(state.contracts[&ContractKind::Incentive].code_id, 1);
+        // A migrate of a contract the file does not record is refused.
+        let mut other = p.clone();
+        other.migrates[0].contract = ContractKind::Ft;
+        assert!(apply_outcome(&mut state, &other, &o).is_err());
     }
 }

@@ -14,10 +14,10 @@ use super::{planned_kinds, send_recorded, settle_pending};
 use crate::artifacts::{self, Artifact};
 use crate::chain::tx::{to_any, GasEstimate};
 use crate::chain::TxRequest;
-use crate::cmd::Context;
+use crate::cmd::{Context, Send};
 use crate::contracts::ContractKind;
 use crate::error::Result;
-use crate::state::{CodeRecord, LockMode, PendingUpload};
+use crate::state::{CodeRecord, LockMode, PendingUpload, TxEffects};
 use crate::ui::{notes_text, or_dash, table, Report};
 
 /// Most gzip-compressed wasm bytes put into one tx. The node's RPC `max_body_bytes`
@@ -153,23 +153,57 @@ pub async fn run(ctx: &Context, only: &[ContractKind]) -> Result<()> {
         notes: vec![],
     };
     report.notes = settle_pending(ctx.dry_run, &client, &mut store, &mut state).await?;
-    let sender = signer.address.to_string();
+    let mut s = Send {
+        client: &client,
+        signer: &signer,
+        store: &mut store,
+        state: &mut state,
+    };
+    report.codes = store_codes(
+        ctx,
+        &mut s,
+        artifacts,
+        &mut report.notes,
+        &mut report.dry_run,
+    )
+    .await?;
+    ctx.print(&report);
+    Ok(())
+}
 
+/// The upload path shared by `deploy upload` and `deploy migrate`: for each artifact, its
+/// code is found (recorded code_id checked with `CodeInfo`, else the chain's codes searched by
+/// checksum) or stored gzip-compressed with `MsgStoreCode`, in as few txs as
+/// [`MAX_TX_WASM_BYTES`] allows, each recorded as the pending tx before its broadcast. In a
+/// dry run nothing is written or sent: codes to store get the row `would_store` and their txs'
+/// gas estimates are pushed to `dry_run`. Returns one row per artifact; `state.codes` holds
+/// every stored or adopted code afterwards.
+///
+/// Errors: exit 3 if a store tx is refused, exit 4 on network faults (the pending hash is
+/// kept), exit 6 if the state file cannot be written.
+pub async fn store_codes(
+    ctx: &Context,
+    s: &mut Send<'_>,
+    artifacts: Vec<Artifact>,
+    notes: &mut Vec<String>,
+    dry_run: &mut Vec<GasEstimate>,
+) -> Result<Vec<CodeRow>> {
+    let sender = s.signer.address.to_string();
+    let mut rows = Vec::new();
     let mut to_store = Vec::new();
     for a in artifacts {
         let gz = a.gzipped();
         let row = |code_id, status, tx| CodeRow::new(&a, &gz, code_id, status, tx);
-        if let Some(rec) = state
+        if let Some(rec) = s
+            .state
             .codes
             .get(&a.kind)
             .filter(|r| r.checksum == a.checksum)
             .cloned()
         {
-            match client.code_info(rec.code_id).await? {
+            match s.client.code_info(rec.code_id).await? {
                 Some(ci) if ci.checksum == a.checksum => {
-                    report
-                        .codes
-                        .push(row(Some(rec.code_id), "exists", rec.store_tx.clone()));
+                    rows.push(row(Some(rec.code_id), "exists", rec.store_tx.clone()));
                     continue;
                 }
                 _ => {
@@ -178,14 +212,14 @@ pub async fn run(ctx: &Context, only: &[ContractKind]) -> Result<()> {
                         rec.code_id, a.kind, ctx.net.chain_id
                     );
                     tracing::warn!("{note}");
-                    report.notes.push(note);
-                    state.codes.remove(&a.kind);
+                    notes.push(note);
+                    s.state.codes.remove(&a.kind);
                 }
             }
         }
-        if let Some(ci) = client.find_code_by_checksum(&a.checksum, &sender).await? {
-            report.codes.push(row(Some(ci.code_id), "adopted", None));
-            state.codes.insert(
+        if let Some(ci) = s.client.find_code_by_checksum(&a.checksum, &sender).await? {
+            rows.push(row(Some(ci.code_id), "adopted", None));
+            s.state.codes.insert(
                 a.kind,
                 CodeRecord {
                     checksum: a.checksum.clone(),
@@ -199,7 +233,7 @@ pub async fn run(ctx: &Context, only: &[ContractKind]) -> Result<()> {
         to_store.push((a, gz));
     }
     if !ctx.dry_run {
-        store.save(&state)?;
+        s.store.save(s.state)?;
     }
 
     for batch in batches(to_store) {
@@ -225,10 +259,8 @@ pub async fn run(ctx: &Context, only: &[ContractKind]) -> Result<()> {
             tags: vec!["upload".into()],
         };
         if ctx.dry_run {
-            report
-                .dry_run
-                .push(client.estimate_fresh(&signer, &req).await?);
-            report.codes.extend(
+            dry_run.push(s.client.estimate_fresh(s.signer, &req).await?);
+            rows.extend(
                 batch
                     .iter()
                     .map(|(a, gz)| CodeRow::new(a, gz, None, "would_store", None)),
@@ -245,18 +277,20 @@ pub async fn run(ctx: &Context, only: &[ContractKind]) -> Result<()> {
             })
             .collect();
         let outcome = send_recorded(
-            &client,
-            &signer,
-            &mut store,
-            &mut state,
+            s.client,
+            s.signer,
+            s.store,
+            s.state,
             &req,
-            uploads,
-            vec![],
+            TxEffects {
+                uploads,
+                ..Default::default()
+            },
         )
         .await?;
         for (a, gz) in &batch {
-            let code_id = state.codes.get(&a.kind).map(|c| c.code_id);
-            report.codes.push(CodeRow::new(
+            let code_id = s.state.codes.get(&a.kind).map(|c| c.code_id);
+            rows.push(CodeRow::new(
                 a,
                 gz,
                 code_id,
@@ -265,8 +299,7 @@ pub async fn run(ctx: &Context, only: &[ContractKind]) -> Result<()> {
             ));
         }
     }
-    ctx.print(&report);
-    Ok(())
+    Ok(rows)
 }
 
 #[cfg(test)]
