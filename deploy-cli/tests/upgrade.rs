@@ -329,6 +329,33 @@ fn v0_1_0_migrates_to_v0_2_0_then_to_a_newer_build_and_rolls_back() {
     assert_eq!(kept(&s, &other), before);
     let err = s.distribute("paid-in-v0.1.0").unwrap_err().to_string();
     assert!(err.contains("already processed"), "{err}");
+    // Also by a failover key registered under the v0.1.0 reporter's source (its address).
+    let failover = Account::funded(5_000_000);
+    let register = incentive::ExecuteMsg::RegisterContract {
+        address: failover.address.clone(),
+        label: Some("failover".into()),
+        source: Some(s.reporter.address.clone()),
+        limits: None,
+    };
+    s.execute_all::<Incentive>(&s.deployer, &s.incentive, &[register])
+        .unwrap();
+    let again = incentive::ExecuteMsg::DistributeReward {
+        recipient: s.user.address.clone(),
+        rule_id: RULE.into(),
+        activity_id: "paid-in-v0.1.0".into(),
+        source: None,
+    };
+    let err = s
+        .execute_all::<Incentive>(&failover.signer, &s.incentive, &[again])
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("already processed"), "{err}");
+    // The failover key is not in the plan: unregistered again, so that `deploy verify` agrees.
+    let unregister = incentive::ExecuteMsg::UnregisterContract {
+        address: failover.address.clone(),
+    };
+    s.execute_all::<Incentive>(&s.deployer, &s.incentive, &[unregister])
+        .unwrap();
     // History: one entry per contract, with its verified pre-migrate backup; the .env follows.
     let st = w.state();
     for name in NAMES {

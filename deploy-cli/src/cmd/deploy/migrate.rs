@@ -382,7 +382,7 @@ pub fn explain_refusal(e: Error, kind: UpgradeKind, code_id: u64, stored_layout:
     let why = if log.contains("is newer than layout") {
         "it reads an older layout"
     } else if log.contains("cannot downgrade from") {
-        "it predates state-layout versioning (it understands only layout 1) and refuses any \
+        "it predates state-layout versioning, understands only layout 1 and refuses any \
          lower cw2 version"
     } else {
         return e;
