@@ -171,6 +171,59 @@ pub const POINTS_EXCHANGE_MINTED: Metric = counter(
     "FT minted by points exchanges, base units, all time (get_stats.totals.points_exchange_minted).",
 );
 
+/// 1 when the RPC endpoint answered the monitor's last probe (`endpoint` label), else 0.
+pub const RPC_UP: Metric = gauge(
+    "luckee_rpc_up",
+    "1 when the RPC endpoint answered the last probe of luckee ops monitor, else 0.",
+);
+/// Height of the `--reference-node` minus ours, blocks (`reference` label).
+pub const BLOCK_LAG: Metric = gauge(
+    "luckee_block_lag",
+    "Latest height of the reference node minus the monitored node's, blocks (luckee ops monitor).",
+);
+/// Code id a contract runs (`contract`, `name`), from `ContractInfo`.
+pub const CONTRACT_CODE_ID: Metric = gauge(
+    "luckee_contract_code_id",
+    "Code id the contract runs (ContractInfo); changes with a migration.",
+);
+/// Always 1; the labels carry a contract's code id, checksum, chain-level admin, label and cw2
+/// version.
+pub const CONTRACT_INFO: Metric = gauge(
+    "luckee_contract_info",
+    "Always 1: the contract's code_id, checksum, chain-level admin, label and cw2 version as labels.",
+);
+/// Always 1; the labels carry the incentive's admin and pending admin (`get_config`).
+pub const INCENTIVE_ADMIN_INFO: Metric = gauge(
+    "luckee_incentive_admin_info",
+    "Always 1: the incentive's admin and pending admin (get_config) as labels.",
+);
+/// Changes seen by `ops monitor` between two probes (`contract`, `kind`: admin, pending_admin,
+/// chain_admin, code, minter, config, rules, reporters) since it started.
+pub const STATE_CHANGES: Metric = counter(
+    "luckee_state_changes_total",
+    "Changes luckee ops monitor saw between two probes since it started (kind: admin, pending_admin, chain_admin, code, minter, config, rules, reporters).",
+);
+/// Probes of `ops monitor` since it started (`result`: ok, error).
+pub const MONITOR_PROBES: Metric = counter(
+    "luckee_monitor_probes_total",
+    "Probes of luckee ops monitor since it started, by result (ok, error).",
+);
+/// Failed probes in a row (0 after a success).
+pub const MONITOR_CONSECUTIVE_FAILURES: Metric = gauge(
+    "luckee_monitor_consecutive_failures",
+    "Failed probes of luckee ops monitor in a row (0 after a successful one).",
+);
+/// Wall time of the last probe, seconds.
+pub const MONITOR_PROBE_DURATION: Metric = gauge(
+    "luckee_monitor_probe_duration_seconds",
+    "Wall time of the last probe of luckee ops monitor, seconds.",
+);
+/// Unix time the last probe finished.
+pub const MONITOR_LAST_PROBE: Metric = gauge(
+    "luckee_monitor_last_probe_timestamp_seconds",
+    "Unix time the last probe of luckee ops monitor finished.",
+);
+
 /// Every metric luckee can write.
 pub const CATALOGUE: &[Metric] = &[
     UP,
@@ -198,6 +251,16 @@ pub const CATALOGUE: &[Metric] = &[
     POINTS_EXCHANGED,
     POINTS_EXCHANGED_AMOUNT,
     POINTS_EXCHANGE_MINTED,
+    RPC_UP,
+    BLOCK_LAG,
+    CONTRACT_CODE_ID,
+    CONTRACT_INFO,
+    INCENTIVE_ADMIN_INFO,
+    STATE_CHANGES,
+    MONITOR_PROBES,
+    MONITOR_CONSECUTIVE_FAILURES,
+    MONITOR_PROBE_DURATION,
+    MONITOR_LAST_PROBE,
 ];
 
 enum Family {

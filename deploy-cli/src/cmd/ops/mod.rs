@@ -1,4 +1,5 @@
-//! `luckee ops pause | resume | status | health | gas` — operating the deployed incentive.
+//! `luckee ops pause | resume | status | health | gas | monitor | admin | withdraw` — operating
+//! the deployed incentive.
 //!
 //! Replaces the seed's `emergency_pause_luckee_incentive.sh`, `system_recovery_…sh`,
 //! `health_check_…sh` and `performance_monitor_…sh` (运维手册). The incentive's address comes
@@ -11,6 +12,7 @@
 pub mod admin;
 pub mod gas;
 pub mod health;
+pub mod monitor;
 pub mod pause;
 pub mod status;
 pub mod withdraw;
@@ -106,6 +108,11 @@ pub enum OpsCommand {
         /// Which step.
         command: admin::AdminCommand,
     },
+    /// Long-running Prometheus exporter: probes chain and contracts every --interval, serves
+    /// GET /metrics and /healthz on --listen (loopback unless --listen-public), counts and logs
+    /// every change of admin, code, minter, config, rules or reporters; SIGTERM/SIGINT stop it
+    /// (exit 0).
+    Monitor(monitor::MonitorArgs),
     /// Emergency withdraw: move native coins or cw20 tokens the incentive holds to an address
     /// (`emergency_withdraw`, admin only); the balances are checked before and confirmed after.
     Withdraw(withdraw::WithdrawArgs),
@@ -129,6 +136,7 @@ pub async fn run(global: &GlobalArgs, cwd: &Path, args: OpsArgs, cmd: OpsCommand
             OpsCommand::Gas(g) => gas::run(&ctx, &args, &g).await,
             OpsCommand::Admin { command } => admin::run(&ctx, &args, &command).await,
             OpsCommand::Withdraw(w) => withdraw::run(&ctx, &args, &w).await,
+            OpsCommand::Monitor(m) => monitor::run(&ctx, &args, &m).await,
         }
     }
     .await;

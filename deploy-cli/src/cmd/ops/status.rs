@@ -17,7 +17,7 @@ use super::{
     incentive_address, set_config_metrics, set_probe_metrics, set_stats_metrics, write_metrics,
     OpsArgs,
 };
-use crate::chain::{ContractInfo, Probe};
+use crate::chain::{ChainClient, ContractInfo, Probe};
 use crate::clock::rfc3339;
 use crate::cmd::Context;
 use crate::contracts::{FtClient, IncentiveClient};
@@ -212,10 +212,31 @@ pub async fn run(ctx: &Context, args: &OpsArgs, metrics_file: Option<&Path>) -> 
 
 async fn collect(ctx: &Context, contract: &str, m: &mut Metrics) -> Result<StatusReport> {
     let client = ctx.connect().await?;
+    Ok(read(&client, contract, m).await?.report)
+}
+
+/// Everything [`read`] found: the report and the full rule and reporter lists.
+#[derive(Debug, Clone)]
+pub struct StatusRead {
+    /// What `ops status` prints.
+    pub report: StatusReport,
+    /// `get_rules`, all pages.
+    pub rules: Vec<incentive::RewardRule>,
+    /// `get_registered_contracts`, all pages.
+    pub reporters: Vec<incentive::RegisteredContract>,
+}
+
+/// Reads the status of the incentive at `contract` through `client`, every query at the
+/// height of one `/status` call, and sets the status metrics in `m` (probe, config switches,
+/// FT minter and supply, stats counters). Shared by `ops status` and `ops monitor`.
+///
+/// Errors: exit 4 if the node cannot be reached, exit 3 if a query is refused or the contract
+/// does not exist.
+pub async fn read(client: &ChainClient, contract: &str, m: &mut Metrics) -> Result<StatusRead> {
     let probe = client.probe().await?;
     set_probe_metrics(m, contract, &probe);
     let h = Some(probe.status.height);
-    let inc = IncentiveClient::new(&client, contract);
+    let inc = IncentiveClient::new(client, contract);
     let config = inc.config(h).await?;
     set_config_metrics(m, contract, &config);
     let info = inc
@@ -226,7 +247,7 @@ async fn collect(ctx: &Context, contract: &str, m: &mut Metrics) -> Result<Statu
     let rules = inc.all_rules(h).await?;
     let reporters = inc.all_reporters(h).await?;
     let ft_addr = config.ft_contract.to_string();
-    let ft = FtClient::new(&client, ft_addr.clone());
+    let ft = FtClient::new(client, ft_addr.clone());
     let token_info = ft.token_info(h).await?;
     let minter = ft.minter(h).await?;
     let minter_is_incentive = minter.as_ref().is_some_and(|mi| mi.minter == contract);
@@ -239,8 +260,8 @@ async fn collect(ctx: &Context, contract: &str, m: &mut Metrics) -> Result<Statu
         token_info.total_supply.u128() as f64,
     );
     set_stats_metrics(m, contract, &stats.totals);
-    Ok(StatusReport {
-        chain_id: ctx.net.chain_id.clone(),
+    let report = StatusReport {
+        chain_id: client.network().chain_id.clone(),
         endpoint: client.endpoint().to_string(),
         block_time: rfc3339(probe.status.latest_block_time),
         probe,
@@ -256,5 +277,10 @@ async fn collect(ctx: &Context, contract: &str, m: &mut Metrics) -> Result<Statu
             minter_is_incentive,
         },
         stats,
+    };
+    Ok(StatusRead {
+        report,
+        rules,
+        reporters,
     })
 }

@@ -1,0 +1,642 @@
+//! `luckee ops monitor [--listen 127.0.0.1:9464] [--interval 15s] [--reference-node URL]` — a
+//! long-running Prometheus exporter for the stack (replaces the seed's `monitor.js`).
+//!
+//! Every interval it probes the chain and the three contracts through the typed clients (the
+//! same reads as `ops status`, at one height: [`super::status::read`]) and renders the metrics
+//! that `GET /metrics` serves (Prometheus text format 0.0.4, encoded by the `prometheus`
+//! crate, the same names as the `--metrics-file` of the one-shot commands, see
+//! [`crate::metrics`]). `GET /healthz` answers 200 while probes complete on schedule, 503 when
+//! none completed for three intervals. Routing alerts is Alertmanager's job: the rules in
+//! `ops/prometheus/alerts.yml` and the routes in `ops/alertmanager/alertmanager.yml` turn these
+//! metrics into notifications.
+//!
+//! Between two successful probes it compares what must not change unnoticed ([`Watched`]:
+//! incentive admin and pending admin, chain-level admin, code id (a migration), FT minter,
+//! configuration, rules, reporters). Each change increments
+//! `luckee_state_changes_total{contract,kind}` (every kind exists from the first probe at 0,
+//! so that `increase()` sees the first change) and is logged as one structured line naming old
+//! and new.
+//!
+//! A failed probe never stops the process: it sets `luckee_up 0` (and `luckee_rpc_up 0` when
+//! the node did not answer) and counts in `luckee_monitor_consecutive_failures`. SIGTERM or
+//! SIGINT: the current probe finishes, the server stops, exit 0.
+//!
+//! Exit codes: 0 after a signal; 2 bad flags (a non-loopback `--listen` without
+//! `--listen-public`, an address that cannot be bound), no deployment.
+
+use std::collections::BTreeMap;
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use clap::Args;
+use hyper::service::{make_service_fn, service_fn};
+use hyper::{Body, Method, Request, Response, StatusCode};
+use luckee_types::incentive;
+use tokio::sync::watch;
+
+use super::status::{read, StatusRead};
+use super::{incentive_address, monitoring_client, OpsArgs};
+use crate::chain::ChainClient;
+use crate::clock::unix_now;
+use crate::cmd::Context;
+use crate::error::{Error, Result};
+use crate::metrics::{self, Metrics};
+
+/// Flags of `ops monitor`.
+#[derive(Debug, Clone, Args)]
+pub struct MonitorArgs {
+    /// Address to serve `/metrics` and `/healthz` on.
+    #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:9464")]
+    pub listen: SocketAddr,
+    /// Allow a `--listen` address that is not loopback (put a firewall or a reverse proxy in
+    /// front: the metrics name addresses and balances).
+    #[arg(long)]
+    pub listen_public: bool,
+    /// Time between two probes, e.g. 15s, 1m.
+    #[arg(long, value_name = "DURATION", default_value = "15s", value_parser = humantime::parse_duration)]
+    pub interval: Duration,
+    /// Time limit of each RPC request of a probe.
+    #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = humantime::parse_duration)]
+    pub timeout: Duration,
+    /// A second RPC endpoint (e.g. a public node of the same chain): its latest height minus
+    /// ours is `luckee_block_lag`.
+    #[arg(long, value_name = "URL")]
+    pub reference_node: Option<String>,
+}
+
+/// Refuses (exit 2) a non-loopback listen address unless `public` is set. Pure.
+pub fn check_listen(addr: SocketAddr, public: bool) -> Result<()> {
+    if addr.ip().is_loopback() || public {
+        return Ok(());
+    }
+    Err(Error::usage(format!(
+        "--listen {addr} is not a loopback address: the metrics name addresses and balances; \
+         add --listen-public to serve them on {} anyway",
+        addr.ip()
+    )))
+}
+
+/// What must not change unnoticed, read by one probe.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Watched {
+    /// `get_config.admin`.
+    pub admin: String,
+    /// `get_config.pending_admin` (empty: none).
+    pub pending_admin: String,
+    /// The incentive's chain-level (migration) admin (`ContractInfo`).
+    pub chain_admin: String,
+    /// The incentive's code id (changes with a migration).
+    pub code_id: u64,
+    /// The FT's minter (cw20 `minter`; empty: none).
+    pub minter: String,
+    /// `get_config.config` (switches, exchange rate) as JSON.
+    pub config: String,
+    /// Rules by id, each as JSON.
+    pub rules: BTreeMap<String, String>,
+    /// Reporters by address, each as JSON (without `registered_at`).
+    pub reporters: BTreeMap<String, String>,
+}
+
+/// Every kind of [`Change`], in `luckee_state_changes_total{kind}`.
+pub const CHANGE_KINDS: [&str; 8] = [
+    "admin",
+    "pending_admin",
+    "chain_admin",
+    "code",
+    "minter",
+    "config",
+    "rules",
+    "reporters",
+];
+
+/// One difference between two probes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// One of [`CHANGE_KINDS`].
+    pub kind: &'static str,
+    /// Before (for rules and reporters: the ids added, changed and removed).
+    pub old: String,
+    /// After.
+    pub new: String,
+}
+
+impl Watched {
+    /// The watched part of a probe's reads.
+    pub fn of(r: &StatusRead) -> Watched {
+        Watched {
+            admin: r.report.config.admin.to_string(),
+            pending_admin: r
+                .report
+                .config
+                .pending_admin
+                .as_ref()
+                .map(|a| a.to_string())
+                .unwrap_or_default(),
+            chain_admin: r.report.contract.admin.clone(),
+            code_id: r.report.contract.code_id,
+            minter: r
+                .report
+                .ft
+                .minter
+                .as_ref()
+                .map(|m| m.minter.clone())
+                .unwrap_or_default(),
+            config: json(&r.report.config.config),
+            rules: r.rules.iter().map(|x| (x.id.clone(), json(x))).collect(),
+            reporters: r
+                .reporters
+                .iter()
+                .map(|x| {
+                    let c = incentive::RegisteredContract {
+                        registered_at: 0,
+                        ..x.clone()
+                    };
+                    (x.address.to_string(), json(&c))
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Compact JSON of a query response (for comparisons).
+fn json<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_string(v).expect("query responses serialize")
+}
+
+/// `+id ~id -id` of two keyed sets (added, changed, removed).
+fn set_diff(old: &BTreeMap<String, String>, new: &BTreeMap<String, String>) -> String {
+    let mut out = Vec::new();
+    for (k, v) in new {
+        match old.get(k) {
+            None => out.push(format!("+{k}")),
+            Some(o) if o != v => out.push(format!("~{k}")),
+            _ => {}
+        }
+    }
+    out.extend(
+        old.keys()
+            .filter(|k| !new.contains_key(*k))
+            .map(|k| format!("-{k}")),
+    );
+    out.join(" ")
+}
+
+/// The differences from `prev` to `next`, in [`CHANGE_KINDS`] order. Pure.
+pub fn changes(prev: &Watched, next: &Watched) -> Vec<Change> {
+    let mut out = Vec::new();
+    let mut scalar = |kind, old: &str, new: &str| {
+        if old != new {
+            let show = |s: &str| {
+                if s.is_empty() {
+                    "(none)".to_string()
+                } else {
+                    s.to_string()
+                }
+            };
+            out.push(Change {
+                kind,
+                old: show(old),
+                new: show(new),
+            });
+        }
+    };
+    scalar("admin", &prev.admin, &next.admin);
+    scalar("pending_admin", &prev.pending_admin, &next.pending_admin);
+    scalar("chain_admin", &prev.chain_admin, &next.chain_admin);
+    scalar("code", &prev.code_id.to_string(), &next.code_id.to_string());
+    scalar("minter", &prev.minter, &next.minter);
+    scalar("config", &prev.config, &next.config);
+    for (kind, old, new) in [
+        ("rules", &prev.rules, &next.rules),
+        ("reporters", &prev.reporters, &next.reporters),
+    ] {
+        if old != new {
+            out.push(Change {
+                kind,
+                old: format!("{} entries", old.len()),
+                new: format!("{} entries: {}", new.len(), set_diff(old, new)),
+            });
+        }
+    }
+    out
+}
+
+/// What the monitor has counted since it started.
+#[derive(Debug, Default)]
+struct Counts {
+    /// Changes by kind.
+    changes: BTreeMap<&'static str, u64>,
+    probes_ok: u64,
+    probes_failed: u64,
+    consecutive_failures: u64,
+}
+
+/// What the HTTP server serves.
+#[derive(Debug, Default)]
+struct Served {
+    /// The latest `/metrics` body.
+    metrics: String,
+    /// Unix time the latest probe finished (0: none yet).
+    last_probe_unix: f64,
+    /// Whether it succeeded.
+    last_probe_ok: bool,
+}
+
+/// The metrics of one probe: the status reads (or `luckee_up 0` and the error), the other two
+/// contracts' code and admins, the block lag, and the monitor's own counters.
+async fn probe(
+    client: &ChainClient,
+    reference: Option<&ChainClient>,
+    contract: &str,
+    m: &mut Metrics,
+) -> Result<StatusRead> {
+    let r = read(client, contract, m).await?;
+    let h = Some(r.report.probe.status.height);
+    m.set(metrics::RPC_UP, &[("endpoint", &r.report.endpoint)], 1.0);
+    let c = &r.report.config;
+    m.set(
+        metrics::INCENTIVE_ADMIN_INFO,
+        &[
+            ("contract", contract),
+            ("admin", c.admin.as_str()),
+            (
+                "pending_admin",
+                c.pending_admin.as_ref().map(|a| a.as_str()).unwrap_or(""),
+            ),
+        ],
+        1.0,
+    );
+    let mut rows = vec![(
+        "luckee_incentive",
+        contract.to_string(),
+        r.report.contract.clone(),
+        r.report.cw2.clone(),
+    )];
+    for (name, address) in [
+        ("mock_ft", c.ft_contract.to_string()),
+        ("mock_registry", c.registry_contract.to_string()),
+    ] {
+        if let Some(info) = client.contract_info_at(&address, h).await? {
+            let cw2 = client.cw2_version_at(&address, h).await?;
+            rows.push((name, address, info, cw2));
+        }
+    }
+    for (name, address, info, cw2) in rows {
+        let checksum = client
+            .code_info(info.code_id)
+            .await?
+            .map(|c| c.checksum)
+            .unwrap_or_default();
+        let code_id = info.code_id.to_string();
+        let version = cw2.map(|(_, v)| v).unwrap_or_default();
+        m.set(
+            metrics::CONTRACT_CODE_ID,
+            &[("contract", &address), ("name", name)],
+            info.code_id as f64,
+        );
+        m.set(
+            metrics::CONTRACT_INFO,
+            &[
+                ("contract", &address),
+                ("name", name),
+                ("code_id", &code_id),
+                ("checksum", &checksum),
+                ("admin", &info.admin),
+                ("label", &info.label),
+                ("version", &version),
+            ],
+            1.0,
+        );
+    }
+    if let Some(refc) = reference {
+        match refc.status().await {
+            Ok(s) => {
+                m.set(metrics::RPC_UP, &[("endpoint", refc.endpoint())], 1.0);
+                m.set(
+                    metrics::BLOCK_LAG,
+                    &[("reference", refc.endpoint())],
+                    s.height as f64 - r.report.probe.status.height as f64,
+                );
+            }
+            Err(e) => {
+                tracing::warn!(reference = refc.endpoint(), "reference node: {e}");
+                m.set(metrics::RPC_UP, &[("endpoint", refc.endpoint())], 0.0);
+            }
+        }
+    }
+    Ok(r)
+}
+
+/// Sets the monitor's own metrics (counts since start, the latest probe's duration).
+fn set_monitor_metrics(m: &mut Metrics, contract: &str, n: &Counts, seconds: f64) {
+    for kind in CHANGE_KINDS {
+        m.set(
+            metrics::STATE_CHANGES,
+            &[("contract", contract), ("kind", kind)],
+            n.changes.get(kind).copied().unwrap_or(0) as f64,
+        );
+    }
+    m.set(
+        metrics::MONITOR_PROBES,
+        &[("result", "ok")],
+        n.probes_ok as f64,
+    );
+    m.set(
+        metrics::MONITOR_PROBES,
+        &[("result", "error")],
+        n.probes_failed as f64,
+    );
+    m.set(
+        metrics::MONITOR_CONSECUTIVE_FAILURES,
+        &[],
+        n.consecutive_failures as f64,
+    );
+    m.set(metrics::MONITOR_PROBE_DURATION, &[], seconds);
+    m.set(metrics::MONITOR_LAST_PROBE, &[], unix_now());
+}
+
+/// Answers one HTTP request from `served`.
+fn respond(served: &RwLock<Served>, req: &Request<Body>, interval: Duration) -> Response<Body> {
+    let s = served.read().expect("lock not poisoned");
+    let reply = |code: StatusCode, ctype: &str, body: String| {
+        Response::builder()
+            .status(code)
+            .header("Content-Type", ctype)
+            .body(Body::from(body))
+            .expect("a valid response")
+    };
+    match (req.method(), req.uri().path()) {
+        (&Method::GET, "/metrics") => reply(
+            StatusCode::OK,
+            "text/plain; version=0.0.4; charset=utf-8",
+            s.metrics.clone(),
+        ),
+        (&Method::GET, "/healthz") => {
+            let age = unix_now() - s.last_probe_unix;
+            let fresh = s.last_probe_unix > 0.0 && age <= 3.0 * interval.as_secs_f64();
+            let body = serde_json::json!({
+                "status": if fresh { "ok" } else { "stale" },
+                "last_probe_ok": s.last_probe_ok,
+                "last_probe_age_seconds": if s.last_probe_unix > 0.0 { Some(age) } else { None },
+            })
+            .to_string();
+            let code = if fresh {
+                StatusCode::OK
+            } else {
+                StatusCode::SERVICE_UNAVAILABLE
+            };
+            reply(code, "application/json", body + "\n")
+        }
+        _ => reply(
+            StatusCode::NOT_FOUND,
+            "text/plain",
+            "not found: GET /metrics or /healthz\n".into(),
+        ),
+    }
+}
+
+/// Sets `stop` on SIGTERM or SIGINT.
+fn watch_signals(stop: watch::Sender<bool>) -> Result<()> {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut term = signal(SignalKind::terminate())
+        .map_err(|e| Error::usage(format!("cannot watch SIGTERM: {e}")))?;
+    let mut int = signal(SignalKind::interrupt())
+        .map_err(|e| Error::usage(format!("cannot watch SIGINT: {e}")))?;
+    tokio::spawn(async move {
+        tokio::select! {
+            _ = term.recv() => tracing::info!("SIGTERM: finishing the current probe"),
+            _ = int.recv() => tracing::info!("SIGINT: finishing the current probe"),
+        }
+        let _ = stop.send(true);
+    });
+    Ok(())
+}
+
+/// Runs `ops monitor` until SIGTERM / SIGINT.
+pub async fn run(ctx: &Context, args: &OpsArgs, a: &MonitorArgs) -> Result<()> {
+    check_listen(a.listen, a.listen_public)?;
+    if a.interval.is_zero() {
+        return Err(Error::usage("--interval must be above zero"));
+    }
+    let contract = incentive_address(ctx, args)?;
+    let client = monitoring_client(ctx, a.timeout)?;
+    let reference = match &a.reference_node {
+        Some(url) => {
+            let mut net = ctx.net.clone();
+            net.rpc = vec![url.clone()];
+            let retry = crate::chain::RetryPolicy {
+                attempts: 1,
+                request_timeout: a.timeout,
+                budget: a.timeout,
+                ..Default::default()
+            };
+            Some(ChainClient::new(net, retry)?)
+        }
+        None => None,
+    };
+    let served = Arc::new(RwLock::new(Served::default()));
+    let (stop_tx, mut stop) = watch::channel(false);
+    watch_signals(stop_tx)?;
+
+    let interval = a.interval;
+    let for_server = served.clone();
+    let make = make_service_fn(move |_| {
+        let served = for_server.clone();
+        async move {
+            Ok::<_, Infallible>(service_fn(move |req| {
+                let served = served.clone();
+                async move { Ok::<_, Infallible>(respond(&served, &req, interval)) }
+            }))
+        }
+    });
+    let server = hyper::Server::try_bind(&a.listen)
+        .map_err(|e| Error::usage(format!("cannot listen on {}: {e}", a.listen)))?
+        .serve(make);
+    let bound = server.local_addr();
+    let mut server_stop = stop.clone();
+    let server = tokio::spawn(server.with_graceful_shutdown(async move {
+        let _ = server_stop.wait_for(|s| *s).await;
+    }));
+    tracing::info!(listen = %bound, contract = %contract, interval = ?interval, "monitor started");
+    println!(
+        "luckee ops monitor: serving http://{bound}/metrics, probing {contract} every {}",
+        humantime::format_duration(interval)
+    );
+
+    let mut counts = Counts::default();
+    let mut prev: Option<Watched> = None;
+    loop {
+        let started = Instant::now();
+        let mut m = Metrics::new(&ctx.net.chain_id);
+        let result = probe(&client, reference.as_ref(), &contract, &mut m).await;
+        let ok = result.is_ok();
+        match result {
+            Ok(r) => {
+                counts.probes_ok += 1;
+                counts.consecutive_failures = 0;
+                let next = Watched::of(&r);
+                if let Some(p) = &prev {
+                    for c in changes(p, &next) {
+                        *counts.changes.entry(c.kind).or_default() += 1;
+                        tracing::warn!(
+                            contract = %contract,
+                            kind = c.kind,
+                            old = %c.old,
+                            new = %c.new,
+                            "state changed: {} {} → {}",
+                            c.kind,
+                            c.old,
+                            c.new
+                        );
+                    }
+                }
+                prev = Some(next);
+            }
+            Err(e) => {
+                counts.probes_failed += 1;
+                counts.consecutive_failures += 1;
+                tracing::error!(
+                    contract = %contract,
+                    consecutive_failures = counts.consecutive_failures,
+                    "probe failed: {}",
+                    crate::chain::one_line(&e.to_string())
+                );
+                if matches!(e, Error::Network(_)) {
+                    m.set(metrics::RPC_UP, &[("endpoint", client.endpoint())], 0.0);
+                }
+            }
+        }
+        m.set_bool(metrics::UP, &[("contract", &contract)], ok);
+        set_monitor_metrics(&mut m, &contract, &counts, started.elapsed().as_secs_f64());
+        {
+            let mut s = served.write().expect("lock not poisoned");
+            s.metrics = m.render();
+            s.last_probe_unix = unix_now();
+            s.last_probe_ok = ok;
+        }
+        if *stop.borrow() {
+            break;
+        }
+        let wait = interval.saturating_sub(started.elapsed());
+        tokio::select! {
+            _ = tokio::time::sleep(wait) => {}
+            _ = stop.wait_for(|s| *s) => break,
+        }
+    }
+    server
+        .await
+        .map_err(|e| Error::usage(format!("metrics server: {e}")))?
+        .map_err(|e| Error::usage(format!("metrics server: {e}")))?;
+    tracing::info!("monitor stopped");
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn watched() -> Watched {
+        Watched {
+            admin: "wasm1a".into(),
+            pending_admin: String::new(),
+            chain_admin: "wasm1a".into(),
+            code_id: 3,
+            minter: "wasm1inc".into(),
+            config: "{\"emergency_paused\":false}".into(),
+            rules: [("game_win".to_string(), "{\"reward\":\"5\"}".to_string())].into(),
+            reporters: [("wasm1r".to_string(), "{}".to_string())].into(),
+        }
+    }
+
+    #[test]
+    fn no_change_between_equal_probes() {
+        assert!(changes(&watched(), &watched()).is_empty());
+    }
+
+    #[test]
+    fn each_change_is_named_with_old_and_new() {
+        let a = watched();
+        let mut b = watched();
+        b.admin = "wasm1b".into();
+        b.pending_admin = "wasm1c".into();
+        b.code_id = 4;
+        b.minter = String::new();
+        b.config = "{\"emergency_paused\":true}".into();
+        b.rules
+            .insert("game_win".into(), "{\"reward\":\"7\"}".into());
+        b.rules.insert("daily".into(), "{}".into());
+        b.reporters.clear();
+        let c = changes(&a, &b);
+        let kinds: Vec<&str> = c.iter().map(|c| c.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                "admin",
+                "pending_admin",
+                "code",
+                "minter",
+                "config",
+                "rules",
+                "reporters"
+            ]
+        );
+        assert_eq!((c[0].old.as_str(), c[0].new.as_str()), ("wasm1a", "wasm1b"));
+        assert_eq!((c[1].old.as_str(), c[1].new.as_str()), ("(none)", "wasm1c"));
+        assert_eq!((c[2].old.as_str(), c[2].new.as_str()), ("3", "4"));
+        assert_eq!(c[3].new, "(none)");
+        assert_eq!(c[5].new, "2 entries: +daily ~game_win");
+        assert_eq!(c[6].new, "0 entries: -wasm1r");
+        assert!(CHANGE_KINDS.iter().all(|k| !k.is_empty()));
+    }
+
+    #[test]
+    fn listen_must_be_loopback_unless_public() {
+        let lo: SocketAddr = "127.0.0.1:9464".parse().unwrap();
+        let lo6: SocketAddr = "[::1]:9464".parse().unwrap();
+        let any: SocketAddr = "0.0.0.0:9464".parse().unwrap();
+        assert!(check_listen(lo, false).is_ok());
+        assert!(check_listen(lo6, false).is_ok());
+        let e = check_listen(any, false).unwrap_err();
+        assert_eq!(e.exit_code(), 2);
+        assert!(e.to_string().contains("--listen-public"), "{e}");
+        assert!(check_listen(any, true).is_ok());
+    }
+
+    #[test]
+    fn healthz_is_stale_until_a_probe_finished_and_metrics_are_served() {
+        let served = RwLock::new(Served::default());
+        let get = |path: &str| Request::get(path).body(Body::empty()).unwrap();
+        let i = Duration::from_secs(15);
+        assert_eq!(
+            respond(&served, &get("/healthz"), i).status(),
+            StatusCode::SERVICE_UNAVAILABLE
+        );
+        {
+            let mut s = served.write().unwrap();
+            s.metrics = "luckee_up 1\n".into();
+            s.last_probe_unix = unix_now();
+            s.last_probe_ok = true;
+        }
+        assert_eq!(
+            respond(&served, &get("/healthz"), i).status(),
+            StatusCode::OK
+        );
+        let r = respond(&served, &get("/metrics"), i);
+        assert_eq!(r.status(), StatusCode::OK);
+        assert!(r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/plain; version=0.0.4"));
+        assert_eq!(
+            respond(&served, &get("/"), i).status(),
+            StatusCode::NOT_FOUND
+        );
+        served.write().unwrap().last_probe_unix = unix_now() - 60.0;
+        assert_eq!(
+            respond(&served, &get("/healthz"), i).status(),
+            StatusCode::SERVICE_UNAVAILABLE
+        );
+    }
+}
