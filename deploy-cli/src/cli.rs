@@ -67,9 +67,23 @@ pub struct GlobalArgs {
     /// Simulate and print what would be sent; broadcast nothing, write no state.
     #[arg(long, global = true)]
     pub dry_run: bool,
+    /// Log lines on stderr as text, or as one JSON object per line (time, level, target,
+    /// message, fields) for log shippers.
+    #[arg(long, global = true, env = "LUCKEE_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
     /// More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+}
+
+/// `--log-format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line: `timestamp`, `level`, `target`, `fields.message` and the
+    /// event's other fields.
+    Json,
 }
 
 /// Top-level subcommands.
@@ -106,6 +120,12 @@ pub enum Command {
     /// Back up every deployed contract (complete raw state at one height, queries, code) into
     /// verified, atomically written directories; `backup verify DIR` checks one.
     Backup(crate::cmd::backup::BackupArgs),
+    /// Print a shell completion script (clap_complete), e.g.
+    /// `luckee completions bash > /etc/bash_completion.d/luckee`.
+    Completions {
+        /// bash, zsh, fish, elvish or powershell.
+        shell: clap_complete::Shell,
+    },
 }
 
 /// `luckee deploy …`
@@ -152,4 +172,32 @@ pub enum DeployCommand {
     },
     /// Compare chain, state file, plan and artifacts; exit 0 only if everything matches.
     Verify,
+}
+
+#[cfg(test)]
+mod completion_tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn completion_scripts_name_every_command() {
+        for shell in [
+            clap_complete::Shell::Bash,
+            clap_complete::Shell::Zsh,
+            clap_complete::Shell::Fish,
+        ] {
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut super::Cli::command(), "luckee", &mut out);
+            let text = String::from_utf8(out).unwrap();
+            for word in [
+                "deploy",
+                "migrate",
+                "rollback",
+                "monitor",
+                "backup",
+                "log-format",
+            ] {
+                assert!(text.contains(word), "{shell:?} completion lacks {word}");
+            }
+        }
+    }
 }

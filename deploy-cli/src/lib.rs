@@ -51,5 +51,16 @@ pub async fn run(cli: cli::Cli) -> Result<()> {
         cli::Command::Backup(args) => {
             cmd::backup::run(&cmd::Context::new(&cli.global, &cwd)?, args).await
         }
+        cli::Command::Completions { shell } => {
+            use clap::CommandFactory;
+            use std::io::Write;
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut cli::Cli::command(), "luckee", &mut script);
+            match std::io::stdout().lock().write_all(&script) {
+                // `luckee completions bash | head`: the reader left, nothing is wrong.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                r => r.map_err(|e| Error::io("write", "stdout", e)),
+            }
+        }
     }
 }

@@ -2,6 +2,7 @@
 //! the documented exit codes (see `luckee --help` and `luckee::error`).
 
 use clap::Parser;
+use luckee::cli::LogFormat;
 use tracing_subscriber::EnvFilter;
 
 fn main() {
@@ -12,13 +13,24 @@ fn main() {
         2 => "info,luckee=debug",
         _ => "debug,luckee=trace",
     };
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_filter)),
-        )
-        .with_writer(std::io::stderr)
-        .with_target(false)
-        .init();
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_filter));
+    let json = cli.global.log_format == LogFormat::Json;
+    if json {
+        tracing_subscriber::fmt()
+            .json()
+            .with_env_filter(filter)
+            .with_writer(std::io::stderr)
+            .with_current_span(false)
+            .init();
+    } else {
+        tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_writer(std::io::stderr)
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+            .with_target(false)
+            .init();
+    }
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -26,8 +38,20 @@ fn main() {
     let code = match runtime.block_on(luckee::run(cli)) {
         Ok(()) => luckee::error::exit::OK,
         Err(e) => {
-            eprintln!("error: {e}");
-            e.exit_code()
+            let code = e.exit_code();
+            if json {
+                // The final error as one more JSON line (always shown, whatever the filter).
+                let line = serde_json::json!({
+                    "timestamp": humantime::format_rfc3339_micros(std::time::SystemTime::now()).to_string(),
+                    "level": "ERROR",
+                    "target": "luckee",
+                    "fields": {"message": e.to_string(), "exit_code": code},
+                });
+                eprintln!("{line}");
+            } else {
+                eprintln!("error: {e}");
+            }
+            code
         }
     };
     std::process::exit(code);

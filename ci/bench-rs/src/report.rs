@@ -278,6 +278,13 @@ fn document(s: &Samples) -> Value {
             "definition": "luckee deploy migrate --contract luckee_incentive of a code new to the chain (store + pre-migrate backup + verify + migrate tx + post-checks), then deploy rollback (backup + migrate tx + post-checks), on the 10 000-entry stack; blocks = migrate tx height − latest height at the start",
             "samples": s.kind("upgrade"),
         },
+        "monitor": {
+            "sample": s.one("monitor"),
+            "metrics_seconds": opt_json(Stats::of(
+                s.one("monitor")["metrics_seconds"].as_array().map(|a| a.iter().filter_map(Value::as_f64).collect()).unwrap_or_default(),
+            )),
+            "targets": {"rss_mb": 20, "cpu_seconds_per_hour": 2, "metrics_seconds": 0.02},
+        },
         "slow_blocks": {
             "seconds": opt_json(s.stats("slow_deploy", LUCKEE, "seconds")),
             "block_interval_seconds": opt_json(s.stats("slow_deploy", LUCKEE, "interval")),
@@ -617,6 +624,27 @@ fn text(d: &Value) -> String {
             stat_cell(&up["rollback_blocks"], int),
             stat_cell(&up["rollback_gas"], int),
             met(rs <= 3.0 && rb <= 3.0),
+        );
+    }
+    let mo = &d["monitor"];
+    if let (Some(rss), Some(cpu_h), Some(ms)) = (
+        mo["sample"]["rss_mb"].as_f64(),
+        mo["sample"]["cpu_seconds_per_hour_15s"].as_f64(),
+        mo["metrics_seconds"]["median"].as_f64(),
+    ) {
+        let met = |ok: bool| if ok { "met" } else { "NOT met" };
+        let _ = writeln!(
+            o,
+            "\n9. ops monitor on the 10 000-entry stack ({} probes at 1 s)\n   RSS {rss:.1} MB (peak {:.1} MB), target ≤ 20 MB: {}\n   CPU {:.4} s per probe → {cpu_h:.2} CPU-s per hour at 15 s, target ≤ 2: {}\n   GET /metrics {}, target ≤ 20 ms: {}\n   pause confirmed → luckee_incentive_paused 1: {:.2} s, target ≤ one interval (1 s): {}",
+            mo["sample"]["probes"].as_f64().unwrap_or(0.0),
+            mo["sample"]["peak_rss_mb"].as_f64().unwrap_or(0.0),
+            met(rss <= 20.0),
+            mo["sample"]["cpu_per_probe"].as_f64().unwrap_or(0.0),
+            met(cpu_h <= 2.0),
+            stat_cell(&mo["metrics_seconds"], secs),
+            met(ms <= 0.02),
+            mo["sample"]["detection_seconds"].as_f64().unwrap_or(f64::NAN),
+            met(mo["sample"]["detection_seconds"].as_f64().is_some_and(|d| d <= 1.0)),
         );
     }
     let sb = &d["slow_blocks"];
