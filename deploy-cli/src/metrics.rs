@@ -176,6 +176,11 @@ pub const RPC_UP: Metric = gauge(
     "luckee_rpc_up",
     "1 when the RPC endpoint answered the last probe of luckee ops monitor, else 0.",
 );
+/// Round trip of one `/status` call to one endpoint (`endpoint` label), seconds.
+pub const RPC_ENDPOINT_LATENCY: Metric = gauge(
+    "luckee_rpc_endpoint_latency_seconds",
+    "Round trip of one CometBFT /status call to this endpoint (luckee ops monitor), seconds.",
+);
 /// Height of the `--reference-node` minus ours, blocks (`reference` label).
 pub const BLOCK_LAG: Metric = gauge(
     "luckee_block_lag",
@@ -252,6 +257,7 @@ pub const CATALOGUE: &[Metric] = &[
     POINTS_EXCHANGED_AMOUNT,
     POINTS_EXCHANGE_MINTED,
     RPC_UP,
+    RPC_ENDPOINT_LATENCY,
     BLOCK_LAG,
     CONTRACT_CODE_ID,
     CONTRACT_INFO,

@@ -80,7 +80,7 @@ struct Monitor {
 }
 
 impl Monitor {
-    fn start(w: &Workdir, port: u16, node: Option<&str>) -> Monitor {
+    fn start(w: &Workdir, port: u16, node: Option<&str>, extra: &[&str]) -> Monitor {
         let listen = format!("127.0.0.1:{port}");
         let mut args = vec![
             "ops",
@@ -95,6 +95,7 @@ impl Monitor {
         if let Some(n) = node {
             args.extend(["--node", n]);
         }
+        args.extend(extra);
         let (_, child) = w.spawn(&args);
         let m = Monitor {
             child: Some(child),
@@ -156,7 +157,12 @@ fn monitor_serves_metrics_counts_state_changes_and_stops_on_sigterm() {
         refused.stderr()
     );
 
-    let mut m = Monitor::start(w, free_port(), None);
+    // The reporter and user keys for --gas-every, as an operator configures them.
+    let config = std::fs::read_to_string(w.path().join("luckee.toml")).unwrap();
+    w.write_config(&format!(
+        "{config}\n[ops]\nreporter_mnemonic_file = \"reporter.key\"\nuser_mnemonic_file = \"user.key\"\n"
+    ));
+    let mut m = Monitor::start(w, free_port(), None, &["--gas-every", "1h"]);
     let inc = format!("contract=\"{}\"", s.incentive);
     let first = m.metrics();
     assert_eq!(sample(&first, "luckee_up", &[&inc]), Some(1.0), "{first}");
@@ -174,7 +180,7 @@ fn monitor_serves_metrics_counts_state_changes_and_stops_on_sigterm() {
         );
         assert!(sample(&first, "luckee_contract_code_id", &[&label]).unwrap() >= 1.0);
     }
-    for kind in ["admin", "code", "minter", "config", "rules", "reporters"] {
+    for kind in luckee::cmd::ops::monitor::CHANGE_KINDS {
         let k = format!("kind=\"{kind}\"");
         assert_eq!(
             sample(&first, "luckee_state_changes_total", &[&inc, &k]),
@@ -182,6 +188,26 @@ fn monitor_serves_metrics_counts_state_changes_and_stops_on_sigterm() {
             "every kind exists from the first probe: {first}"
         );
     }
+    // --gas-every: the reporter simulates distribute_reward to the user, the admin
+    // update_rules; the user holds no points yet, so mint_for_points is left out.
+    // (The simulations run beside the probes: their first figures come a probe or two later.)
+    let with_gas = wait_for(Duration::from_secs(30), "the gas figures", || {
+        let t = m.metrics();
+        (t.contains("luckee_incentive_gas_usage{"), t)
+    });
+    let gas = |op: &str| {
+        sample(
+            &with_gas,
+            "luckee_incentive_gas_usage",
+            &[&format!("operation=\"{op}\"")],
+        )
+    };
+    assert!(gas("update_rules").unwrap_or(0.0) > 50_000.0, "{with_gas}");
+    assert!(
+        gas("distribute_reward").unwrap_or(0.0) > 50_000.0,
+        "{with_gas}"
+    );
+    assert_eq!(gas("mint_for_points"), None);
     let (code, health) = http_get(&format!("{}/healthz", m.url));
     assert_eq!(code, 200, "{health}");
     assert_eq!(http_get(&format!("{}/nothing", m.url)).0, 404);
@@ -454,7 +480,7 @@ fn alerts_reach_the_receiver_through_prometheus_and_alertmanager() {
     let mut endpoint = Endpoint::start(free_port());
     let node = format!("http://127.0.0.1:{}", endpoint.port);
     let monitor_port = free_port();
-    let _monitor = Monitor::start(w, monitor_port, Some(&node));
+    let _monitor = Monitor::start(w, monitor_port, Some(&node), &[]);
     let home = tempfile::tempdir().unwrap();
     let alerting = Alerting::up(home.path(), monitor_port);
     // Prometheus scrapes the monitor.
@@ -499,7 +525,7 @@ fn alerts_reach_the_receiver_through_prometheus_and_alertmanager() {
     // The endpoint goes away, then comes back on the same port.
     endpoint.stop();
     let (labels, seen) = alerting.expect(seen, "LuckeeRpcDown", "firing");
-    assert_eq!(labels["endpoint"], node.as_str(), "{labels}");
+    assert_eq!(labels["chain_id"], devnet().chain_id.as_str(), "{labels}");
     let _back = Endpoint::start(endpoint.port);
     alerting.expect(seen, "LuckeeRpcDown", "resolved");
 }

@@ -113,6 +113,24 @@ pub struct GasArgs {
     pub metrics: MetricsArg,
 }
 
+impl GasArgs {
+    /// No flags (`ops monitor --gas-every`): the key files of `LUCKEE_REPORTER_MNEMONIC_FILE` /
+    /// `LUCKEE_USER_MNEMONIC_FILE` as for `ops gas`, else the `[ops]` table, else the signer;
+    /// the default rule, recipient and points, the standard thresholds, no metrics file.
+    pub fn from_config() -> GasArgs {
+        let env = |k: &str| std::env::var_os(k).map(PathBuf::from);
+        GasArgs {
+            reporter_mnemonic_file: env("LUCKEE_REPORTER_MNEMONIC_FILE"),
+            user_mnemonic_file: env("LUCKEE_USER_MNEMONIC_FILE"),
+            recipient: None,
+            rule: None,
+            points: None,
+            thresholds: vec![],
+            metrics: MetricsArg { metrics_file: None },
+        }
+    }
+}
+
 /// One simulated operation.
 #[derive(Debug, Clone, Serialize)]
 pub struct GasRow {
@@ -261,8 +279,40 @@ async fn simulate(
 /// Runs `ops gas`.
 pub async fn run(ctx: &Context, args: &OpsArgs, g: &GasArgs) -> Result<()> {
     let contract = incentive_address(ctx, args)?;
+    let rows = measure(ctx, &contract, g).await?;
+    let status = Level::worst(rows.iter().map(|r| r.status));
+    let summary = format!(
+        "LUCKEE GAS {} - {}",
+        status.name(),
+        rows.iter()
+            .map(|r| format!(
+                "{} {} ({})",
+                r.operation,
+                or_dash(r.gas_used),
+                r.status.name()
+            ))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    write_gas_metrics(&ctx.net.chain_id, &contract, &rows, g.metrics.path())?;
+    ctx.print(&GasReport {
+        chain_id: ctx.net.chain_id.clone(),
+        contract,
+        status,
+        code: status.code(),
+        summary: summary.clone(),
+        operations: rows,
+    });
+    status.into_result(summary)
+}
+
+/// Simulates the three hot operations (nothing broadcast) with the keys of `g` (else the
+/// `[ops]` key files, else the signer) and compares each with its thresholds: one row per
+/// operation, UNKNOWN with the reason when one cannot be simulated. Shared by `ops gas` and
+/// `ops monitor --gas-every`. Errors: exit 3/4 if the incentive's config or rules cannot be read.
+pub async fn measure(ctx: &Context, contract: &str, g: &GasArgs) -> Result<Vec<GasRow>> {
     let client = monitoring_client(ctx, std::time::Duration::from_secs(30))?;
-    let inc = IncentiveClient::new(&client, contract.clone());
+    let inc = IncentiveClient::new(&client, contract.to_string());
     let cfg = inc.config(None).await?;
     let rules = inc.all_rules(None).await?;
     let admin = ctx.signer();
@@ -358,7 +408,7 @@ pub async fn run(ctx: &Context, args: &OpsArgs, g: &GasArgs) -> Result<()> {
                 activity_id,
                 source,
             };
-            simulate(&client, k, &contract, &msg)
+            simulate(&client, k, contract, &msg)
                 .await
                 .map(|gas| (gas, format!("rule {} to {recipient}", rule.id)))
         }
@@ -379,9 +429,9 @@ pub async fn run(ctx: &Context, args: &OpsArgs, g: &GasArgs) -> Result<()> {
     };
     let outcome = match &user_key {
         Err(e) => Err(e.clone()),
-        Ok(u) => match mint_points(&client, &contract, u, g.points, &cfg).await {
+        Ok(u) => match mint_points(&client, contract, u, g.points, &cfg).await {
             Err(e) => Err(e),
-            Ok(points) => simulate(&client, u, &contract, &ExecuteMsg::MintForPoints { points })
+            Ok(points) => simulate(&client, u, contract, &ExecuteMsg::MintForPoints { points })
                 .await
                 .map(|gas| (gas, format!("{points} points"))),
         },
@@ -408,7 +458,7 @@ pub async fn run(ctx: &Context, args: &OpsArgs, g: &GasArgs) -> Result<()> {
             simulate(
                 &client,
                 a,
-                &contract,
+                contract,
                 &ExecuteMsg::UpdateRules {
                     upsert: vec![rule],
                     remove: vec![],
@@ -419,31 +469,7 @@ pub async fn run(ctx: &Context, args: &OpsArgs, g: &GasArgs) -> Result<()> {
         }
     };
     row("update_rules", admin_key.as_ref().ok().copied(), outcome);
-
-    let status = Level::worst(rows.iter().map(|r| r.status));
-    let summary = format!(
-        "LUCKEE GAS {} - {}",
-        status.name(),
-        rows.iter()
-            .map(|r| format!(
-                "{} {} ({})",
-                r.operation,
-                or_dash(r.gas_used),
-                r.status.name()
-            ))
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
-    write_gas_metrics(&ctx.net.chain_id, &contract, &rows, g.metrics.path())?;
-    ctx.print(&GasReport {
-        chain_id: ctx.net.chain_id.clone(),
-        contract,
-        status,
-        code: status.code(),
-        summary: summary.clone(),
-        operations: rows,
-    });
-    status.into_result(summary)
+    Ok(rows)
 }
 
 /// The points the simulated exchange uses: `--points`, else one unit of the exchange rate, or

@@ -17,9 +17,12 @@
 //! so that `increase()` sees the first change) and is logged as one structured line naming old
 //! and new.
 //!
-//! A failed probe never stops the process: it sets `luckee_up 0` (and `luckee_rpc_up 0` when
-//! the node did not answer) and counts in `luckee_monitor_consecutive_failures`. SIGTERM or
-//! SIGINT: the current probe finishes, the server stops, exit 0.
+//! Each configured RPC endpoint (and the reference node) is also probed on its own with one
+//! `/status`: `luckee_rpc_up{endpoint}` and `luckee_rpc_endpoint_latency_seconds{endpoint}`.
+//!
+//! A failed probe never stops the process: it sets `luckee_up 0` and counts in
+//! `luckee_monitor_consecutive_failures`. SIGTERM or SIGINT: the current probe finishes, the
+//! server stops, exit 0.
 //!
 //! Exit codes: 0 after a signal; 2 bad flags (a non-loopback `--listen` without
 //! `--listen-public`, an address that cannot be bound), no deployment.
@@ -64,6 +67,11 @@ pub struct MonitorArgs {
     /// ours is `luckee_block_lag`.
     #[arg(long, value_name = "URL")]
     pub reference_node: Option<String>,
+    /// Also simulate distribute_reward, mint_for_points and update_rules (as `ops gas` does,
+    /// with the `[ops]` key files; nothing broadcast) every DURATION, e.g. 10m:
+    /// `luckee_incentive_gas_usage{operation}`.
+    #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
+    pub gas_every: Option<Duration>,
 }
 
 /// Refuses (exit 2) a non-loopback listen address unless `public` is set. Pure.
@@ -85,10 +93,12 @@ pub struct Watched {
     pub admin: String,
     /// `get_config.pending_admin` (empty: none).
     pub pending_admin: String,
-    /// The incentive's chain-level (migration) admin (`ContractInfo`).
-    pub chain_admin: String,
-    /// The incentive's code id (changes with a migration).
-    pub code_id: u64,
+    /// Chain-level (migration) admin of each contract by name (`ContractInfo`).
+    pub chain_admins: BTreeMap<String, String>,
+    /// Code id of each contract by name (changes with a migration).
+    pub codes: BTreeMap<String, String>,
+    /// The FT and registry the incentive uses (`get_config.ft_contract`, `registry_contract`).
+    pub contracts: String,
     /// The FT's minter (cw20 `minter`; empty: none).
     pub minter: String,
     /// `get_config.config` (switches, exchange rate) as JSON.
@@ -100,12 +110,13 @@ pub struct Watched {
 }
 
 /// Every kind of [`Change`], in `luckee_state_changes_total{kind}`.
-pub const CHANGE_KINDS: [&str; 8] = [
+pub const CHANGE_KINDS: [&str; 9] = [
     "admin",
     "pending_admin",
     "chain_admin",
     "code",
     "minter",
+    "contracts",
     "config",
     "rules",
     "reporters",
@@ -124,7 +135,14 @@ pub struct Change {
 
 impl Watched {
     /// The watched part of a probe's reads.
-    pub fn of(r: &StatusRead) -> Watched {
+    pub fn of(p: &ProbeRead) -> Watched {
+        let r = &p.status;
+        let by_name = |f: &dyn Fn(&crate::chain::ContractInfo) -> String| {
+            p.contracts
+                .iter()
+                .map(|(name, _, info)| (name.to_string(), f(info)))
+                .collect()
+        };
         Watched {
             admin: r.report.config.admin.to_string(),
             pending_admin: r
@@ -134,8 +152,8 @@ impl Watched {
                 .as_ref()
                 .map(|a| a.to_string())
                 .unwrap_or_default(),
-            chain_admin: r.report.contract.admin.clone(),
-            code_id: r.report.contract.code_id,
+            chain_admins: by_name(&|i| i.admin.clone()),
+            codes: by_name(&|i| i.code_id.to_string()),
             minter: r
                 .report
                 .ft
@@ -143,6 +161,10 @@ impl Watched {
                 .as_ref()
                 .map(|m| m.minter.clone())
                 .unwrap_or_default(),
+            contracts: format!(
+                "ft {} registry {}",
+                r.report.config.ft_contract, r.report.config.registry_contract
+            ),
             config: json(&r.report.config.config),
             rules: r.rules.iter().map(|x| (x.id.clone(), json(x))).collect(),
             reporters: r
@@ -183,41 +205,83 @@ fn set_diff(old: &BTreeMap<String, String>, new: &BTreeMap<String, String>) -> S
     out.join(" ")
 }
 
+/// `name: old → new` for each key whose value differs between two maps.
+fn map_diff(
+    old: &BTreeMap<String, String>,
+    new: &BTreeMap<String, String>,
+) -> Option<(String, String)> {
+    let keys: std::collections::BTreeSet<&String> = old.keys().chain(new.keys()).collect();
+    let diffs: Vec<(&String, String, String)> = keys
+        .into_iter()
+        .filter(|k| old.get(*k) != new.get(*k))
+        .map(|k| {
+            let v = |m: &BTreeMap<String, String>| {
+                m.get(k)
+                    .filter(|s| !s.is_empty())
+                    .cloned()
+                    .unwrap_or_else(|| "(none)".into())
+            };
+            (k, v(old), v(new))
+        })
+        .collect();
+    if diffs.is_empty() {
+        return None;
+    }
+    let join = |f: &dyn Fn(&(&String, String, String)) -> String| {
+        diffs.iter().map(f).collect::<Vec<_>>().join(", ")
+    };
+    Some((
+        join(&|d| format!("{} {}", d.0, d.1)),
+        join(&|d| format!("{} {}", d.0, d.2)),
+    ))
+}
+
 /// The differences from `prev` to `next`, in [`CHANGE_KINDS`] order. Pure.
 pub fn changes(prev: &Watched, next: &Watched) -> Vec<Change> {
     let mut out = Vec::new();
-    let mut scalar = |kind, old: &str, new: &str| {
-        if old != new {
-            let show = |s: &str| {
-                if s.is_empty() {
-                    "(none)".to_string()
-                } else {
-                    s.to_string()
-                }
-            };
-            out.push(Change {
-                kind,
-                old: show(old),
-                new: show(new),
-            });
+    let mut push = |kind, old: String, new: String| out.push(Change { kind, old, new });
+    let show = |s: &str| {
+        if s.is_empty() {
+            "(none)".to_string()
+        } else {
+            s.to_string()
         }
     };
-    scalar("admin", &prev.admin, &next.admin);
-    scalar("pending_admin", &prev.pending_admin, &next.pending_admin);
-    scalar("chain_admin", &prev.chain_admin, &next.chain_admin);
-    scalar("code", &prev.code_id.to_string(), &next.code_id.to_string());
-    scalar("minter", &prev.minter, &next.minter);
-    scalar("config", &prev.config, &next.config);
+    for (kind, old, new) in [
+        ("admin", &prev.admin, &next.admin),
+        ("pending_admin", &prev.pending_admin, &next.pending_admin),
+    ] {
+        if old != new {
+            push(kind, show(old), show(new));
+        }
+    }
+    for (kind, old, new) in [
+        ("chain_admin", &prev.chain_admins, &next.chain_admins),
+        ("code", &prev.codes, &next.codes),
+    ] {
+        if let Some((o, n)) = map_diff(old, new) {
+            push(kind, o, n);
+        }
+    }
+    for (kind, old, new) in [
+        ("minter", &prev.minter, &next.minter),
+        ("contracts", &prev.contracts, &next.contracts),
+        ("config", &prev.config, &next.config),
+    ] {
+        if old != new {
+            push(kind, show(old), show(new));
+        }
+    }
     for (kind, old, new) in [
         ("rules", &prev.rules, &next.rules),
         ("reporters", &prev.reporters, &next.reporters),
     ] {
         if old != new {
-            out.push(Change {
+            push(
                 kind,
-                old: format!("{} entries", old.len()),
-                new: format!("{} entries: {}", new.len(), set_diff(old, new)),
-            });
+                format!("{} entries", old.len()),
+                format!("{} entries: {}", new.len(), set_diff(old, new)),
+            );
         }
     }
     out
@@ -244,17 +308,60 @@ struct Served {
     last_probe_ok: bool,
 }
 
-/// The metrics of one probe: the status reads (or `luckee_up 0` and the error), the other two
-/// contracts' code and admins, the block lag, and the monitor's own counters.
+/// One probe's reads: the status reads of the incentive and the `ContractInfo` of each of the
+/// three contracts (`luckee_incentive`, `mock_ft`, `mock_registry`; the FT and registry are the
+/// ones `get_config` names).
+pub struct ProbeRead {
+    /// The incentive's status reads.
+    pub status: StatusRead,
+    /// `(name, address, ContractInfo)` of each contract found.
+    pub contracts: Vec<(&'static str, String, crate::chain::ContractInfo)>,
+}
+
+/// The metrics of one probe: each endpoint on its own (role `node`) and the reference node
+/// (role `reference`), then the status reads (or the error), the three contracts' code and
+/// admins, and the block lag.
 async fn probe(
     client: &ChainClient,
+    endpoints: &[ChainClient],
     reference: Option<&ChainClient>,
     contract: &str,
     m: &mut Metrics,
-) -> Result<StatusRead> {
+) -> Result<ProbeRead> {
+    let mut reference_height = None;
+    let roles = endpoints
+        .iter()
+        .map(|e| (e, "node"))
+        .chain(reference.map(|r| (r, "reference")));
+    for (e, role) in roles {
+        let start = Instant::now();
+        let status = e.status().await;
+        let l = [("endpoint", e.endpoint()), ("role", role)];
+        m.set_bool(metrics::RPC_UP, &l, status.is_ok());
+        match status {
+            Ok(st) => {
+                m.set(
+                    metrics::RPC_ENDPOINT_LATENCY,
+                    &l,
+                    start.elapsed().as_secs_f64(),
+                );
+                if role == "reference" {
+                    reference_height = Some(st.height);
+                }
+            }
+            Err(err) => tracing::warn!(endpoint = e.endpoint(), role, "RPC endpoint: {err}"),
+        }
+    }
     let r = read(client, contract, m).await?;
-    let h = Some(r.report.probe.status.height);
-    m.set(metrics::RPC_UP, &[("endpoint", &r.report.endpoint)], 1.0);
+    let height = r.report.probe.status.height;
+    if let (Some(refc), Some(rh)) = (reference, reference_height) {
+        m.set(
+            metrics::BLOCK_LAG,
+            &[("reference", refc.endpoint())],
+            rh as f64 - height as f64,
+        );
+    }
+    let h = Some(height);
     let c = &r.report.config;
     m.set(
         metrics::INCENTIVE_ADMIN_INFO,
@@ -283,6 +390,7 @@ async fn probe(
             rows.push((name, address, info, cw2));
         }
     }
+    let mut contracts = Vec::new();
     for (name, address, info, cw2) in rows {
         let checksum = client
             .code_info(info.code_id)
@@ -309,24 +417,12 @@ async fn probe(
             ],
             1.0,
         );
+        contracts.push((name, address, info));
     }
-    if let Some(refc) = reference {
-        match refc.status().await {
-            Ok(s) => {
-                m.set(metrics::RPC_UP, &[("endpoint", refc.endpoint())], 1.0);
-                m.set(
-                    metrics::BLOCK_LAG,
-                    &[("reference", refc.endpoint())],
-                    s.height as f64 - r.report.probe.status.height as f64,
-                );
-            }
-            Err(e) => {
-                tracing::warn!(reference = refc.endpoint(), "reference node: {e}");
-                m.set(metrics::RPC_UP, &[("endpoint", refc.endpoint())], 0.0);
-            }
-        }
-    }
-    Ok(r)
+    Ok(ProbeRead {
+        status: r,
+        contracts,
+    })
 }
 
 /// Sets the monitor's own metrics (counts since start, the latest probe's duration).
@@ -397,6 +493,50 @@ fn respond(served: &RwLock<Served>, req: &Request<Body>, interval: Duration) -> 
     }
 }
 
+/// With `--gas-every`: a task that simulates the three hot operations ([`super::gas::measure`])
+/// at start and then every interval, each run bounded by `4 × --timeout + 30 s`, and keeps
+/// the rows of the last successful run (none after a failed one, so no stale figures are
+/// served). It never delays a probe and stops with `stop`. Without the flag: no rows.
+fn spawn_gas_probe(
+    ctx: &Context,
+    contract: &str,
+    a: &MonitorArgs,
+    mut stop: watch::Receiver<bool>,
+) -> Arc<RwLock<Vec<super::gas::GasRow>>> {
+    let rows = Arc::new(RwLock::new(Vec::new()));
+    let Some(every) = a.gas_every else {
+        return rows;
+    };
+    let (ctx, contract, shared) = (ctx.clone(), contract.to_string(), rows.clone());
+    let limit = a.timeout * 4 + Duration::from_secs(30);
+    tokio::spawn(async move {
+        loop {
+            let args = super::gas::GasArgs::from_config();
+            let run = super::gas::measure(&ctx, &contract, &args);
+            let fresh = tokio::select! {
+                r = tokio::time::timeout(limit, run) => match r {
+                    Ok(Ok(rows)) => rows,
+                    Ok(Err(e)) => {
+                        tracing::warn!("gas simulation: {e}");
+                        vec![]
+                    }
+                    Err(_) => {
+                        tracing::warn!("gas simulation: no answer within {limit:?}");
+                        vec![]
+                    }
+                },
+                _ = stop.wait_for(|s| *s) => return,
+            };
+            *shared.write().expect("lock not poisoned") = fresh;
+            tokio::select! {
+                _ = tokio::time::sleep(every) => {}
+                _ = stop.wait_for(|s| *s) => return,
+            }
+        }
+    });
+    rows
+}
+
 /// Sets `stop` on SIGTERM or SIGINT.
 fn watch_signals(stop: watch::Sender<bool>) -> Result<()> {
     use tokio::signal::unix::{signal, SignalKind};
@@ -422,20 +562,25 @@ pub async fn run(ctx: &Context, args: &OpsArgs, a: &MonitorArgs) -> Result<()> {
     }
     let contract = incentive_address(ctx, args)?;
     let client = monitoring_client(ctx, a.timeout)?;
-    let reference = match &a.reference_node {
-        Some(url) => {
-            let mut net = ctx.net.clone();
-            net.rpc = vec![url.clone()];
-            let retry = crate::chain::RetryPolicy {
-                attempts: 1,
-                request_timeout: a.timeout,
-                budget: a.timeout,
-                ..Default::default()
-            };
-            Some(ChainClient::new(net, retry)?)
-        }
-        None => None,
+    // One client per endpoint, one attempt each: per-endpoint up and latency.
+    let single = |url: &str| {
+        let mut net = ctx.net.clone();
+        net.rpc = vec![url.to_string()];
+        let retry = crate::chain::RetryPolicy {
+            attempts: 1,
+            request_timeout: a.timeout,
+            budget: a.timeout,
+            ..Default::default()
+        };
+        ChainClient::new(net, retry)
     };
+    let endpoints = ctx
+        .net
+        .rpc
+        .iter()
+        .map(|u| single(u))
+        .collect::<Result<Vec<_>>>()?;
+    let reference = a.reference_node.as_deref().map(single).transpose()?;
     let served = Arc::new(RwLock::new(Served::default()));
     let (stop_tx, mut stop) = watch::channel(false);
     watch_signals(stop_tx)?;
@@ -467,15 +612,38 @@ pub async fn run(ctx: &Context, args: &OpsArgs, a: &MonitorArgs) -> Result<()> {
 
     let mut counts = Counts::default();
     let mut prev: Option<Watched> = None;
+    let mut prev_height = 0u64;
+    let gas_rows = spawn_gas_probe(ctx, &contract, a, stop.clone());
     loop {
         let started = Instant::now();
         let mut m = Metrics::new(&ctx.net.chain_id);
-        let result = probe(&client, reference.as_ref(), &contract, &mut m).await;
+        for r in gas_rows.read().expect("lock not poisoned").iter() {
+            if let Some(gas) = r.gas_used {
+                m.set(
+                    metrics::GAS_USAGE,
+                    &[("contract", &contract), ("operation", r.operation)],
+                    gas as f64,
+                );
+            }
+        }
+        let result = probe(&client, &endpoints, reference.as_ref(), &contract, &mut m).await;
         let ok = result.is_ok();
         match result {
+            Ok(r) if r.status.report.probe.status.height < prev_height => {
+                // An endpoint behind the one read before (failover): comparing would count
+                // recent changes as reverted and applied again.
+                counts.probes_ok += 1;
+                counts.consecutive_failures = 0;
+                tracing::info!(
+                    height = r.status.report.probe.status.height,
+                    prev_height,
+                    "probe read an older height than the previous one: not compared"
+                );
+            }
             Ok(r) => {
                 counts.probes_ok += 1;
                 counts.consecutive_failures = 0;
+                prev_height = r.status.report.probe.status.height;
                 let next = Watched::of(&r);
                 if let Some(p) = &prev {
                     for c in changes(p, &next) {
@@ -503,9 +671,6 @@ pub async fn run(ctx: &Context, args: &OpsArgs, a: &MonitorArgs) -> Result<()> {
                     "probe failed: {}",
                     crate::chain::one_line(&e.to_string())
                 );
-                if matches!(e, Error::Network(_)) {
-                    m.set(metrics::RPC_UP, &[("endpoint", client.endpoint())], 0.0);
-                }
             }
         }
         m.set_bool(metrics::UP, &[("contract", &contract)], ok);
@@ -538,15 +703,21 @@ mod tests {
     use super::*;
 
     fn watched() -> Watched {
+        let map = |v: &[(&str, &str)]| {
+            v.iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        };
         Watched {
             admin: "wasm1a".into(),
             pending_admin: String::new(),
-            chain_admin: "wasm1a".into(),
-            code_id: 3,
+            chain_admins: map(&[("luckee_incentive", "wasm1a"), ("mock_ft", "wasm1a")]),
+            codes: map(&[("luckee_incentive", "3"), ("mock_ft", "2")]),
             minter: "wasm1inc".into(),
+            contracts: "ft wasm1ft registry wasm1reg".into(),
             config: "{\"emergency_paused\":false}".into(),
-            rules: [("game_win".to_string(), "{\"reward\":\"5\"}".to_string())].into(),
-            reporters: [("wasm1r".to_string(), "{}".to_string())].into(),
+            rules: map(&[("game_win", "{\"reward\":\"5\"}")]),
+            reporters: map(&[("wasm1r", "{}")]),
         }
     }
 
@@ -561,8 +732,10 @@ mod tests {
         let mut b = watched();
         b.admin = "wasm1b".into();
         b.pending_admin = "wasm1c".into();
-        b.code_id = 4;
+        b.chain_admins.insert("mock_ft".into(), String::new());
+        b.codes.insert("mock_ft".into(), "5".into());
         b.minter = String::new();
+        b.contracts = "ft wasm1evil registry wasm1reg".into();
         b.config = "{\"emergency_paused\":true}".into();
         b.rules
             .insert("game_win".into(), "{\"reward\":\"7\"}".into());
@@ -575,20 +748,24 @@ mod tests {
             [
                 "admin",
                 "pending_admin",
+                "chain_admin",
                 "code",
                 "minter",
+                "contracts",
                 "config",
                 "rules",
                 "reporters"
             ]
         );
-        assert_eq!((c[0].old.as_str(), c[0].new.as_str()), ("wasm1a", "wasm1b"));
-        assert_eq!((c[1].old.as_str(), c[1].new.as_str()), ("(none)", "wasm1c"));
-        assert_eq!((c[2].old.as_str(), c[2].new.as_str()), ("3", "4"));
-        assert_eq!(c[3].new, "(none)");
-        assert_eq!(c[5].new, "2 entries: +daily ~game_win");
-        assert_eq!(c[6].new, "0 entries: -wasm1r");
-        assert!(CHANGE_KINDS.iter().all(|k| !k.is_empty()));
+        let pair = |i: usize| (c[i].old.as_str(), c[i].new.as_str());
+        assert_eq!(pair(0), ("wasm1a", "wasm1b"));
+        assert_eq!(pair(1), ("(none)", "wasm1c"));
+        assert_eq!(pair(2), ("mock_ft wasm1a", "mock_ft (none)"));
+        assert_eq!(pair(3), ("mock_ft 2", "mock_ft 5"));
+        assert_eq!(c[4].new, "(none)");
+        assert_eq!(c[7].new, "2 entries: +daily ~game_win");
+        assert_eq!(c[8].new, "0 entries: -wasm1r");
+        assert_eq!(CHANGE_KINDS.len(), kinds.len(), "every kind is tested");
     }
 
     #[test]
