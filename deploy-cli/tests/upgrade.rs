@@ -78,37 +78,50 @@ fn install_artifacts(s: &Stack, from: &Path, unique: bool) {
     assert!(status.success());
 }
 
+/// Runs `ci/build-test-upgrade DIR args…` into a temp dir named after `name`.
+fn build_test_upgrade(name: &str, args: &[&str]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("luckee-{name}-{}", std::process::id()));
+    let out = Command::new(repo_root().join("ci/build-test-upgrade"))
+        .arg(&dir)
+        .args(args)
+        .output()
+        .expect("run ci/build-test-upgrade");
+    assert!(
+        out.status.success(),
+        "ci/build-test-upgrade {args:?} failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    dir
+}
+
 /// The test-only build of the incentive with cw2 version 0.2.1, built once per test binary.
 fn next_build() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let dir = std::env::temp_dir().join(format!("luckee-next-{}", std::process::id()));
-        let out = Command::new(repo_root().join("ci/build-test-upgrade"))
-            .arg(&dir)
-            .arg("0.2.1")
-            .output()
-            .expect("run ci/build-test-upgrade");
-        assert!(
-            out.status.success(),
-            "ci/build-test-upgrade failed:\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        dir
-    })
+    DIR.get_or_init(|| build_test_upgrade("next", &["0.2.1"]))
 }
 
-/// `deploy migrate --contract luckee_incentive` to the test-only build (cw2 0.2.1).
-fn migrate_to_next_build(s: &Stack) {
-    let next = next_build().to_str().unwrap().to_string();
+/// `deploy migrate --contract luckee_incentive --artifacts DIR`.
+fn migrate_incentive_from(s: &Stack, dir: &Path) -> support::Run {
     s.w.luckee(&[
         "deploy",
         "migrate",
         "--contract",
         "luckee_incentive",
         "--artifacts",
-        &next,
+        dir.to_str().unwrap(),
     ])
-    .ok();
+}
+
+/// `deploy migrate --contract luckee_incentive` to the test-only build (cw2 0.2.1).
+fn migrate_to_next_build(s: &Stack) {
+    migrate_incentive_from(s, next_build()).ok();
+}
+
+/// The test-only build whose `migrate` also switches the incentive off (cw2 0.2.2), built once
+/// per test binary: a bad release on purpose.
+fn broken_build() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| build_test_upgrade("broken", &["0.2.2", "broken"]))
 }
 
 fn cw2(address: &str) -> (String, String) {
@@ -265,16 +278,7 @@ fn v0_1_0_migrates_to_v0_2_0_then_to_a_newer_build_and_rolls_back() {
     let last = bytes.len() - 1;
     bytes[last] ^= 0xff;
     std::fs::write(&wasm, bytes).unwrap();
-    let r = w
-        .luckee(&[
-            "deploy",
-            "migrate",
-            "--contract",
-            "luckee_incentive",
-            "--artifacts",
-            tampered.path().to_str().unwrap(),
-        ])
-        .expect_code(2);
+    let r = migrate_incentive_from(&s, tampered.path()).expect_code(2);
     assert!(r.stderr().contains("checksum"), "{}", r.stderr());
     // ...and a backup root that cannot be written (a path through a regular file).
     let config = std::fs::read_to_string(w.path().join("luckee.toml")).unwrap();
@@ -549,5 +553,44 @@ fn node_dying_after_the_migrate_broadcast_exits_4_and_the_rerun_completes() {
     assert!(all_status(&rerun, "recorded"), "{rerun}");
     assert_eq!(history_len(&s, "luckee_incentive"), 1);
     assert_eq!(cw2(&s.incentive).1, env!("CARGO_PKG_VERSION"));
+    w.luckee(&["deploy", "verify"]).ok();
+}
+
+#[test]
+fn a_migration_that_breaks_the_config_fails_its_post_check_and_the_printed_rollback_runs() {
+    let s = v0_1_0_stack();
+    let w = &s.w;
+    install_artifacts(&s, &repo_root().join("artifacts"), false);
+    w.luckee(&["deploy", "migrate"]).ok();
+    let good = code_id(&s.incentive);
+
+    // A bad release: its migrate switches the incentive off.
+    let r = migrate_incentive_from(&s, broken_build()).expect_code(1);
+    let err = r.stderr();
+    assert!(
+        err.contains("post-upgrade check failed") && err.contains("configuration unchanged"),
+        "{err}"
+    );
+    let rollback = format!("luckee deploy rollback --contract luckee_incentive --to {good}");
+    assert!(err.contains(&rollback), "{err}");
+    assert!(r.stdout().contains("FAILED"), "{}", r.stdout());
+    assert!(!s.config().config.enabled, "the broken migrate ran");
+    assert_ne!(code_id(&s.incentive), good);
+    assert_eq!(
+        history_len(&s, "luckee_incentive"),
+        2,
+        "recorded although it failed"
+    );
+
+    // The printed command brings the code back...
+    let args: Vec<&str> = rollback.split_whitespace().skip(1).collect();
+    let back = w.luckee(&args).ok();
+    assert!(back.stdout().contains("rolled_back"), "{}", back.stdout());
+    assert_eq!(code_id(&s.incentive), good);
+    // ...but not the state the bad migrate wrote: the plan shows it and apply repairs it.
+    assert!(!s.config().config.enabled);
+    w.luckee(&["plan"]).expect_code(1);
+    w.luckee(&["apply"]).ok();
+    assert!(s.config().config.enabled);
     w.luckee(&["deploy", "verify"]).ok();
 }
