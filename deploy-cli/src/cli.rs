@@ -120,6 +120,13 @@ pub enum Command {
     /// Back up every deployed contract (complete raw state at one height, queries, code) into
     /// verified, atomically written directories; `backup verify DIR` checks one.
     Backup(crate::cmd::backup::BackupArgs),
+    /// The event archive: `events sync` archives every tx of the deployment's contracts
+    /// (failed ones too) into SQLite or PostgreSQL.
+    Events {
+        #[command(subcommand)]
+        /// Which step.
+        command: crate::cmd::events::EventsCommand,
+    },
     /// Print a shell completion script (clap_complete), e.g.
     /// `luckee completions bash > /etc/bash_completion.d/luckee`.
     Completions {

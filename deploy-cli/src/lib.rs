@@ -23,6 +23,7 @@ pub mod cmd;
 pub mod config;
 pub mod contracts;
 pub mod error;
+pub mod events;
 pub mod fs;
 pub mod keys;
 pub mod metrics;
@@ -50,6 +51,9 @@ pub async fn run(cli: cli::Cli) -> Result<()> {
         }
         cli::Command::Backup(args) => {
             cmd::backup::run(&cmd::Context::new(&cli.global, &cwd)?, args).await
+        }
+        cli::Command::Events { command } => {
+            cmd::events::run(&cmd::Context::new(&cli.global, &cwd)?, command).await
         }
         cli::Command::Completions { shell } => {
             use clap::CommandFactory;

@@ -404,68 +404,8 @@ impl Drop for Endpoint {
 /// The seed's raw command: `wasmd tx wasm execute <incentive> '{"emergency_pause":{"paused":…}}'`
 /// signed by the admin's key (imported into a throw-away keyring).
 fn raw_emergency_pause(s: &Stack, keyring: &Path, paused: bool) {
-    let wasmd = std::env::var("WASMD").unwrap_or_else(|_| {
-        format!(
-            "{}/.cache/luckee/wasmd/v0.61.14/bin/wasmd",
-            std::env::var("HOME").unwrap()
-        )
-    });
-    let home = keyring.display().to_string();
-    if !keyring.join("keyring-test").exists() {
-        let mut add = Command::new(&wasmd)
-            .args([
-                "keys",
-                "add",
-                "admin",
-                "--recover",
-                "--keyring-backend",
-                "test",
-                "--home",
-                &home,
-            ])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        use std::io::Write;
-        writeln!(add.stdin.take().unwrap(), "{}", s.w.mnemonic).unwrap();
-        assert!(add.wait().unwrap().success(), "wasmd keys add");
-    }
     let msg = format!("{{\"emergency_pause\":{{\"paused\":{paused}}}}}");
-    let d = devnet();
-    let out = Command::new(&wasmd)
-        .args([
-            "tx",
-            "wasm",
-            "execute",
-            &s.incentive,
-            &msg,
-            "--from",
-            "admin",
-            "--keyring-backend",
-            "test",
-            "--home",
-            &home,
-            "--chain-id",
-            &d.chain_id,
-            "--node",
-            &d.node,
-            "--gas",
-            "300000",
-            "--fees",
-            "10000ustake",
-            "-y",
-            "-o",
-            "json",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "wasmd tx wasm execute: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    support::raw_wasmd_execute(keyring, "admin", &s.w.mnemonic, &s.incentive, &msg);
     wait_for(
         Duration::from_secs(20),
         "the raw emergency_pause to land",

@@ -17,6 +17,7 @@
 //! * HTTP 4xx other than 429 (not an RPC endpoint) and JSON-RPC "method not found": exit 2;
 //! * other JSON-RPC errors from a healthy node: not retried (exit 3).
 
+pub mod blocks;
 pub mod ops;
 pub mod query;
 pub mod transport;

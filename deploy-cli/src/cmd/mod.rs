@@ -2,6 +2,7 @@
 
 pub mod backup;
 pub mod deploy;
+pub mod events;
 pub mod ops;
 pub mod plan;
 

@@ -119,6 +119,95 @@ pub fn flaky_proxy(args: &[&str]) -> (std::process::Child, String) {
     (proxy, format!("http://127.0.0.1:{port}"))
 }
 
+/// The seed's way: `wasmd tx wasm execute CONTRACT MSG` with a fixed gas limit (no
+/// simulation, so a message the contract refuses still lands, as a failed tx), signed by the
+/// key of `mnemonic`, imported as `key` into the throw-away keyring under `keyring` on first
+/// use. Returns wasmd's JSON answer (checked: accepted into the mempool).
+pub fn raw_wasmd_execute(
+    keyring: &Path,
+    key: &str,
+    mnemonic: &str,
+    contract: &str,
+    msg: &str,
+) -> Value {
+    let wasmd = std::env::var("WASMD").unwrap_or_else(|_| {
+        format!(
+            "{}/.cache/luckee/wasmd/v0.61.14/bin/wasmd",
+            std::env::var("HOME").unwrap()
+        )
+    });
+    let home = keyring.display().to_string();
+    let known = Command::new(&wasmd)
+        .args([
+            "keys",
+            "show",
+            key,
+            "--keyring-backend",
+            "test",
+            "--home",
+            &home,
+        ])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !known {
+        let mut add = Command::new(&wasmd)
+            .args([
+                "keys",
+                "add",
+                key,
+                "--recover",
+                "--keyring-backend",
+                "test",
+                "--home",
+                &home,
+            ])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        use std::io::Write;
+        writeln!(add.stdin.take().unwrap(), "{mnemonic}").unwrap();
+        assert!(add.wait().unwrap().success(), "wasmd keys add {key}");
+    }
+    let d = devnet();
+    let out = Command::new(&wasmd)
+        .args([
+            "tx",
+            "wasm",
+            "execute",
+            contract,
+            msg,
+            "--from",
+            key,
+            "--keyring-backend",
+            "test",
+            "--home",
+            &home,
+            "--chain-id",
+            &d.chain_id,
+            "--node",
+            &d.node,
+            "--gas",
+            "400000",
+            "--fees",
+            "10000ustake",
+            "-y",
+            "-o",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "wasmd tx wasm execute: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["code"], 0, "accepted into the mempool: {v}");
+    v
+}
+
 /// The repository root.
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
