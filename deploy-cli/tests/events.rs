@@ -37,7 +37,8 @@ fn raw_distribute(s: &Stack, keyring: &Path, activity: &str) -> String {
     v["txhash"].as_str().unwrap().to_string()
 }
 
-fn scenario(db: &str) {
+/// Runs the scenario into `db`; returns the stack and the archive's final cursor.
+fn scenario(db: &str) -> (Stack, u64) {
     let s = Stack::deploy();
     let w = &s.w;
     s.distribute("ev-1").unwrap();
@@ -110,16 +111,66 @@ fn scenario(db: &str) {
         "a second sync archives nothing new: {again}"
     );
     assert_eq!(d.block_on(archive.counts()).unwrap(), before);
-    assert!(d.block_on(archive.cursor(&d.chain_id)).unwrap().unwrap() >= outcome.height);
+    let cursor = d.block_on(archive.cursor(&d.chain_id)).unwrap().unwrap();
+    assert!(cursor >= outcome.height);
+    (s, cursor)
 }
 
 #[test]
 fn sync_into_sqlite_archives_every_tx_once() {
     let dir = tempfile::tempdir().unwrap();
-    scenario(&format!(
-        "sqlite:{}",
-        dir.path().join("events.sqlite").display()
-    ));
+    let db = format!("sqlite:{}", dir.path().join("events.sqlite").display());
+    let (s, cursor) = scenario(&db);
+
+    // Stopped halfway (--to) and resumed: the same rows as one sync, no gap, no duplicate.
+    let first = s.w.state()["contracts"]["luckee_incentive"]["height"]
+        .as_u64()
+        .unwrap();
+    let mid = (first + cursor) / 2;
+    let db2 = format!("sqlite:{}", dir.path().join("resumed.sqlite").display());
+    let half =
+        s.w.luckee(&[
+            "events",
+            "sync",
+            "--db",
+            &db2,
+            "--to",
+            &mid.to_string(),
+            "-o",
+            "json",
+        ])
+        .ok()
+        .json();
+    assert_eq!(half["heights"][1], mid, "{half}");
+    let rest =
+        s.w.luckee(&[
+            "events",
+            "sync",
+            "--db",
+            &db2,
+            "--to",
+            &cursor.to_string(),
+            "-o",
+            "json",
+        ])
+        .ok()
+        .json();
+    assert_eq!(
+        rest["heights"][0],
+        mid + 1,
+        "resumes after the cursor: {rest}"
+    );
+    let d = devnet();
+    let one = d.block_on(Archive::open(&db)).unwrap();
+    let two = d.block_on(Archive::open(&db2)).unwrap();
+    assert_eq!(
+        d.block_on(two.actions()).unwrap(),
+        d.block_on(one.actions()).unwrap()
+    );
+    assert_eq!(
+        d.block_on(two.counts()).unwrap(),
+        d.block_on(one.counts()).unwrap()
+    );
 }
 
 #[test]
