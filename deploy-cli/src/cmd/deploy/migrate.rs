@@ -769,19 +769,14 @@ pub async fn run_migrate(
     }
 
     // Store the new codes (the upload path).
-    let mut send = Send {
-        client: &client,
-        signer: &signer,
-        store: &mut store,
-        state: &mut state,
-    };
-    let mut store_estimates = Vec::new();
+    let mut send = Send::new(&client, &signer, &mut store, &mut state);
     report.codes = store_codes(
         ctx,
         &mut send,
         todo.iter().map(|(a, _)| a.clone()).collect(),
         &mut report.notes,
-        &mut store_estimates,
+        // A dry run simulates the stores together with the migrates below.
+        None,
     )
     .await?;
     let mut next_code_id = None;
@@ -849,12 +844,7 @@ pub async fn run_migrate(
         }
         return finish(ctx, report, started);
     }
-    let mut send = Send {
-        client: &client,
-        signer: &signer,
-        store: &mut store,
-        state: &mut state,
-    };
+    let mut send = Send::new(&client, &signer, &mut store, &mut state);
     upgrade(
         ctx,
         &mut send,
@@ -951,12 +941,7 @@ pub async fn run_rollback(ctx: &Context, kind: ContractKind, to: Option<u64>) ->
         return finish(ctx, report, started);
     }
     backup::ensure_writable(&root, &ctx.net.chain_id)?;
-    let mut send = Send {
-        client: &client,
-        signer: &signer,
-        store: &mut store,
-        state: &mut state,
-    };
+    let mut send = Send::new(&client, &signer, &mut store, &mut state);
     upgrade(
         ctx,
         &mut send,

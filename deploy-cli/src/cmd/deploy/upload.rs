@@ -153,18 +153,13 @@ pub async fn run(ctx: &Context, only: &[ContractKind]) -> Result<()> {
         notes: vec![],
     };
     report.notes = settle_pending(ctx.dry_run, &client, &mut store, &mut state).await?;
-    let mut s = Send {
-        client: &client,
-        signer: &signer,
-        store: &mut store,
-        state: &mut state,
-    };
+    let mut s = Send::new(&client, &signer, &mut store, &mut state);
     report.codes = store_codes(
         ctx,
         &mut s,
         artifacts,
         &mut report.notes,
-        &mut report.dry_run,
+        Some(&mut report.dry_run),
     )
     .await?;
     ctx.print(&report);
@@ -175,9 +170,10 @@ pub async fn run(ctx: &Context, only: &[ContractKind]) -> Result<()> {
 /// code is found (recorded code_id checked with `CodeInfo`, else the chain's codes searched by
 /// checksum) or stored gzip-compressed with `MsgStoreCode`, in as few txs as
 /// [`MAX_TX_WASM_BYTES`] allows, each recorded as the pending tx before its broadcast. In a
-/// dry run nothing is written or sent: codes to store get the row `would_store` and their txs'
-/// gas estimates are pushed to `dry_run`. Returns one row per artifact; `state.codes` holds
-/// every stored or adopted code afterwards.
+/// dry run nothing is written or sent: codes to store get the row `would_store`, and their
+/// txs' gas estimates are pushed to `dry_run` when given (a caller that simulates the stores
+/// within a larger tx passes `None`, so nothing is simulated twice). Returns one row per
+/// artifact; `state.codes` holds every stored or adopted code afterwards.
 ///
 /// Errors: exit 3 if a store tx is refused, exit 4 on network faults (the pending hash is
 /// kept), exit 6 if the state file cannot be written.
@@ -186,7 +182,7 @@ pub async fn store_codes(
     s: &mut Send<'_>,
     artifacts: Vec<Artifact>,
     notes: &mut Vec<String>,
-    dry_run: &mut Vec<GasEstimate>,
+    mut dry_run: Option<&mut Vec<GasEstimate>>,
 ) -> Result<Vec<CodeRow>> {
     let sender = s.signer.address.to_string();
     let mut rows = Vec::new();
@@ -259,7 +255,9 @@ pub async fn store_codes(
             tags: vec!["upload".into()],
         };
         if ctx.dry_run {
-            dry_run.push(s.client.estimate_fresh(s.signer, &req).await?);
+            if let Some(estimates) = dry_run.as_deref_mut() {
+                estimates.push(s.client.estimate_fresh(s.signer, &req).await?);
+            }
             rows.extend(
                 batch
                     .iter()

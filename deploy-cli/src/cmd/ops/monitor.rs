@@ -326,6 +326,7 @@ async fn probe(
     endpoints: &[ChainClient],
     reference: Option<&ChainClient>,
     contract: &str,
+    checksums: &mut BTreeMap<u64, String>,
     m: &mut Metrics,
 ) -> Result<ProbeRead> {
     let mut reference_height = None;
@@ -392,11 +393,21 @@ async fn probe(
     }
     let mut contracts = Vec::new();
     for (name, address, info, cw2) in rows {
-        let checksum = client
-            .code_info(info.code_id)
-            .await?
-            .map(|c| c.checksum)
-            .unwrap_or_default();
+        // A code's checksum never changes: asked once per code id.
+        let checksum = match checksums.get(&info.code_id) {
+            Some(c) => c.clone(),
+            None => {
+                let c = client
+                    .code_info(info.code_id)
+                    .await?
+                    .map(|c| c.checksum)
+                    .unwrap_or_default();
+                if !c.is_empty() {
+                    checksums.insert(info.code_id, c.clone());
+                }
+                c
+            }
+        };
         let code_id = info.code_id.to_string();
         let version = cw2.map(|(_, v)| v).unwrap_or_default();
         m.set(
@@ -613,6 +624,7 @@ pub async fn run(ctx: &Context, args: &OpsArgs, a: &MonitorArgs) -> Result<()> {
     let mut counts = Counts::default();
     let mut prev: Option<Watched> = None;
     let mut prev_height = 0u64;
+    let mut checksums = BTreeMap::new();
     let gas_rows = spawn_gas_probe(ctx, &contract, a, stop.clone());
     loop {
         let started = Instant::now();
@@ -626,7 +638,15 @@ pub async fn run(ctx: &Context, args: &OpsArgs, a: &MonitorArgs) -> Result<()> {
                 );
             }
         }
-        let result = probe(&client, &endpoints, reference.as_ref(), &contract, &mut m).await;
+        let result = probe(
+            &client,
+            &endpoints,
+            reference.as_ref(),
+            &contract,
+            &mut checksums,
+            &mut m,
+        )
+        .await;
         let ok = result.is_ok();
         match result {
             Ok(r) if r.status.report.probe.status.height < prev_height => {
