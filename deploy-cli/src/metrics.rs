@@ -229,8 +229,52 @@ pub const MONITOR_LAST_PROBE: Metric = gauge(
     "Unix time the last probe of luckee ops monitor finished.",
 );
 
+/// Activities reported and decided, all time, from the event archive (`events stats`, `ops
+/// monitor --events-db`): paid + rejected + reported by failed txs. The seed's name.
+pub const REWARD_ATTEMPTS: Metric = counter(
+    "reward_distribution_attempts_total",
+    "Activities reported to the incentive and decided (paid, rejected, or in a failed tx), all time, from luckee's event archive.",
+);
+/// Of those, not paid: rejected batch items + activities of failed reward txs.
+pub const REWARD_FAILURES: Metric = counter(
+    "reward_distribution_failures_total",
+    "Activities not paid: rejected batch items plus the activities of reward txs that failed on chain, all time, from luckee's event archive.",
+);
+/// Points exchanges attempted (successful + failed `mint_for_points` txs).
+pub const EXCHANGE_ATTEMPTS: Metric = counter(
+    "points_exchange_attempts_total",
+    "Points exchanges (mint_for_points) attempted, successful or failed on chain, all time, from luckee's event archive.",
+);
+/// Points exchange txs that failed on chain.
+pub const EXCHANGE_FAILURES: Metric = counter(
+    "points_exchange_failures_total",
+    "Points exchange (mint_for_points) txs that failed on chain, all time, from luckee's event archive.",
+);
+/// Txs to any of the three contracts.
+pub const INTERACTIONS: Metric = counter(
+    "contract_interactions_total",
+    "Txs to any of the deployment's contracts, all time, from luckee's event archive.",
+);
+/// Of those, failed on chain.
+pub const INTERACTION_FAILURES: Metric = counter(
+    "contract_interaction_failures_total",
+    "Txs to any of the deployment's contracts that failed on chain, all time, from luckee's event archive.",
+);
+/// The archive's cursor: last fully archived height.
+pub const EVENTS_HEIGHT: Metric = gauge(
+    "luckee_events_archived_height",
+    "Last block height fully archived by luckee events sync (the archive's cursor).",
+);
+
 /// Every metric luckee can write.
 pub const CATALOGUE: &[Metric] = &[
+    REWARD_ATTEMPTS,
+    REWARD_FAILURES,
+    EXCHANGE_ATTEMPTS,
+    EXCHANGE_FAILURES,
+    INTERACTIONS,
+    INTERACTION_FAILURES,
+    EVENTS_HEIGHT,
     UP,
     RPC_LATENCY,
     BLOCK_HEIGHT,

@@ -56,6 +56,19 @@ impl Ui {
         Spinner(bar)
     }
 
+    /// A progress bar of `len` steps named `unit` (rate and ETA) on stderr; hidden when
+    /// spinners are off (no terminal, or JSON output). Clear it with `finish_and_clear`.
+    pub fn bar(&self, len: u64, unit: &str) -> ProgressBar {
+        if !self.spinner {
+            return ProgressBar::hidden();
+        }
+        let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
+        let template =
+            format!("{{bar:30}} {{human_pos}}/{{human_len}} {unit} {{per_sec}} ETA {{eta}}");
+        bar.set_style(ProgressStyle::with_template(&template).expect("valid template"));
+        bar
+    }
+
     /// A [`Progress`] for the chain client that shows each wait as a spinner.
     pub fn progress(&self) -> Arc<dyn Progress> {
         Arc::new(SpinnerProgress {

@@ -14,7 +14,7 @@ use crate::chain::tx::GasEstimate;
 use crate::chain::{ChainClient, RetryPolicy, TxOutcome, TxRequest};
 use crate::cli::GlobalArgs;
 use crate::config::{ConfigFile, Network, NetworkOverrides, OpsConfig, Plan};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::keys::{MnemonicSource, Signer};
 use crate::state::{
     DeploymentState, LockMode, PendingInstantiate, PendingUpload, StateStore, TxEffects,
@@ -209,4 +209,27 @@ impl<'a> Send<'a> {
         };
         Ok((summary, Some(o)))
     }
+}
+
+/// Sets `stop` on the first SIGTERM or SIGINT, logging that `finishing` (e.g. "the current
+/// probe") completes before the command exits.
+///
+/// Errors: exit 2 if the signal handlers cannot be installed.
+pub(crate) fn watch_signals(
+    stop: tokio::sync::watch::Sender<bool>,
+    finishing: &'static str,
+) -> Result<()> {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut term = signal(SignalKind::terminate())
+        .map_err(|e| Error::usage(format!("cannot watch SIGTERM: {e}")))?;
+    let mut int = signal(SignalKind::interrupt())
+        .map_err(|e| Error::usage(format!("cannot watch SIGINT: {e}")))?;
+    tokio::spawn(async move {
+        tokio::select! {
+            _ = term.recv() => tracing::info!("SIGTERM: finishing {finishing}"),
+            _ = int.recv() => tracing::info!("SIGINT: finishing {finishing}"),
+        }
+        let _ = stop.send(true);
+    });
+    Ok(())
 }

@@ -60,6 +60,9 @@ pub struct ArchivedMsg {
     /// What it does: the execute message's variant (`distribute_reward`, …), `migrate`,
     /// `update_admin`, `clear_admin`, `update_label`, `instantiate`, or `other`.
     pub action: String,
+    /// Activities it reports: the number of items of a `batch_distribute`, else 1 (so that a
+    /// failed batch counts every activity it attempted).
+    pub items: u32,
 }
 
 /// One wasm event (`wasm` or `wasm-*`) of one of our contracts.
@@ -79,8 +82,8 @@ pub struct ArchivedEvent {
     pub attributes: Vec<(String, String)>,
 }
 
-/// Sender, contract and action of one message.
-type Addressed = (String, String, String);
+/// Sender, contract, action and item count of one message.
+type Addressed = (String, String, String, u32);
 
 /// The message's sender, contract and action, for the wasm messages that address a contract
 /// (`other` and empty strings for the rest).
@@ -89,34 +92,38 @@ fn message(any: &cosmrs::Any) -> Addressed {
     let parsed: Option<Addressed> = match any.type_url.as_str() {
         "/cosmwasm.wasm.v1.MsgExecuteContract" => {
             wasm::MsgExecuteContract::decode(v).ok().map(|m| {
-                let action = serde_json::from_slice::<serde_json::Value>(&m.msg)
-                    .ok()
-                    .and_then(|j| j.as_object()?.keys().next().cloned())
+                let json = serde_json::from_slice::<serde_json::Value>(&m.msg).ok();
+                let variant = json.as_ref().and_then(|j| j.as_object()?.iter().next());
+                let action = variant
+                    .map(|(k, _)| k.clone())
                     .unwrap_or_else(|| "other".into());
-                (m.sender, m.contract, action)
+                let items = variant
+                    .and_then(|(_, v)| v.get("items")?.as_array().map(|a| a.len() as u32))
+                    .unwrap_or(1);
+                (m.sender, m.contract, action, items)
             })
         }
         "/cosmwasm.wasm.v1.MsgMigrateContract" => wasm::MsgMigrateContract::decode(v)
             .ok()
-            .map(|m| (m.sender, m.contract, "migrate".into())),
+            .map(|m| (m.sender, m.contract, "migrate".into(), 1)),
         "/cosmwasm.wasm.v1.MsgUpdateAdmin" => wasm::MsgUpdateAdmin::decode(v)
             .ok()
-            .map(|m| (m.sender, m.contract, "update_admin".into())),
+            .map(|m| (m.sender, m.contract, "update_admin".into(), 1)),
         "/cosmwasm.wasm.v1.MsgClearAdmin" => wasm::MsgClearAdmin::decode(v)
             .ok()
-            .map(|m| (m.sender, m.contract, "clear_admin".into())),
+            .map(|m| (m.sender, m.contract, "clear_admin".into(), 1)),
         "/cosmwasm.wasm.v1.MsgUpdateContractLabel" => wasm::MsgUpdateContractLabel::decode(v)
             .ok()
-            .map(|m| (m.sender, m.contract, "update_label".into())),
+            .map(|m| (m.sender, m.contract, "update_label".into(), 1)),
         "/cosmwasm.wasm.v1.MsgInstantiateContract" => wasm::MsgInstantiateContract::decode(v)
             .ok()
-            .map(|m| (m.sender, String::new(), "instantiate".into())),
+            .map(|m| (m.sender, String::new(), "instantiate".into(), 1)),
         "/cosmwasm.wasm.v1.MsgInstantiateContract2" => wasm::MsgInstantiateContract2::decode(v)
             .ok()
-            .map(|m| (m.sender, String::new(), "instantiate".into())),
+            .map(|m| (m.sender, String::new(), "instantiate".into(), 1)),
         _ => None,
     };
-    parsed.unwrap_or_else(|| (String::new(), String::new(), "other".into()))
+    parsed.unwrap_or_else(|| (String::new(), String::new(), "other".into(), 1))
 }
 
 /// Decodes tx `index` of the block at `height` / `time` (`bytes` and its `result`) into an
@@ -139,7 +146,7 @@ pub fn decode_tx(
         .iter()
         .enumerate()
         .map(|(i, any)| {
-            let (sender, contract, action) = message(any);
+            let (sender, contract, action, items) = message(any);
             if signer.is_empty() {
                 signer = sender;
             }
@@ -148,6 +155,7 @@ pub fn decode_tx(
                 type_url: any.type_url.clone(),
                 contract,
                 action,
+                items,
             }
         })
         .collect();

@@ -9,11 +9,14 @@
 //! height's rows: a killed sync resumes after it with no gap and no duplicate.
 
 pub mod decode;
+pub mod stats;
 
+use futures::TryStreamExt;
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Row};
 
 use self::decode::{attributes_json, ArchivedTx};
+use self::stats::{Counters, EventRow, MsgRow, Stats};
 use crate::error::{Error, Result};
 
 /// An open, migrated archive.
@@ -38,11 +41,23 @@ pub fn redact(url: &str) -> String {
     }
 }
 
+/// Whether a database error means the server went away or refuses connections (PostgreSQL
+/// SQLSTATE class 08, or 57P01–57P03: shut down by an administrator, crashed, starting up).
+fn is_connection_loss(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed => true,
+        sqlx::Error::Database(d) => d
+            .code()
+            .is_some_and(|c| c.starts_with("08") || matches!(&*c, "57P01" | "57P02" | "57P03")),
+        _ => false,
+    }
+}
+
 fn db_error(shown: &str, e: sqlx::Error) -> Error {
     match &e {
-        sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed => {
-            Error::network(format!("database {shown}: {e}"))
-        }
+        e if is_connection_loss(e) => Error::network(format!(
+            "database {shown} unreachable: {e} (nothing after the archive's cursor was kept; run again once it is back)"
+        )),
         sqlx::Error::Configuration(_) => Error::usage(format!("database {shown}: {e}")),
         _ => Error::Chain(format!("database {shown}: {e}")),
     }
@@ -93,6 +108,13 @@ impl Archive {
                 }
                 e => db_error(&shown, e),
             })?;
+        if url.starts_with("sqlite:") {
+            // Readers (stats, ops monitor --events-db) never block the writer, nor it them.
+            sqlx::query("PRAGMA journal_mode = WAL")
+                .execute(&pool)
+                .await
+                .map_err(|e| db_error(&shown, e))?;
+        }
         sqlx::migrate!("./migrations")
             .run(&pool)
             .await
@@ -148,14 +170,15 @@ impl Archive {
             .map_err(e)?;
             for m in &tx.msgs {
                 sqlx::query(
-                    "INSERT INTO msgs (tx_hash, msg_index, type_url, contract, action) \
-                     VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+                    "INSERT INTO msgs (tx_hash, msg_index, type_url, contract, action, items) \
+                     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
                 )
                 .bind(&tx.hash)
                 .bind(m.index as i32)
                 .bind(&m.type_url)
                 .bind(&m.contract)
                 .bind(&m.action)
+                .bind(m.items as i32)
                 .execute(&mut *t)
                 .await
                 .map_err(e)?;
@@ -208,6 +231,189 @@ impl Archive {
             })
             .collect::<std::result::Result<_, sqlx::Error>>()
             .map_err(|e| db_error(&self.shown, e))
+    }
+
+    /// Folds the rows of heights `after+1 ..= up_to` (and block days from `since`, when given)
+    /// into per-day [`Stats`]; `incentive` is the incentive's address. Streams the rows, so
+    /// memory stays flat however large the archive.
+    pub async fn stats(
+        &self,
+        incentive: &str,
+        after: u64,
+        up_to: u64,
+        since: Option<&str>,
+    ) -> Result<Stats> {
+        let e = |err| db_error(&self.shown, err);
+        let since = since.unwrap_or("");
+        let mut out = Stats::default();
+        let mut rows = sqlx::query(
+            "SELECT t.tx_hash, substr(t.block_time, 1, 10), t.code, m.msg_index, m.contract, \
+             m.action, m.items FROM txs t JOIN msgs m ON m.tx_hash = t.tx_hash \
+             WHERE t.height > $1 AND t.height <= $2 AND t.block_time >= $3 \
+             ORDER BY t.height, t.tx_index, m.msg_index",
+        )
+        .bind(after as i64)
+        .bind(up_to as i64)
+        .bind(since)
+        .fetch(&self.pool);
+        while let Some(r) = rows.try_next().await.map_err(e)? {
+            let row = (|| {
+                let (code, msg_index, items): (i32, i32, i32) =
+                    (r.try_get(2)?, r.try_get(3)?, r.try_get(6)?);
+                Ok::<_, sqlx::Error>(MsgRow {
+                    tx_hash: r.try_get(0)?,
+                    day: r.try_get(1)?,
+                    code: code as i64,
+                    msg_index: msg_index as u32,
+                    contract: r.try_get(4)?,
+                    action: r.try_get(5)?,
+                    items: items as u32,
+                })
+            })()
+            .map_err(e)?;
+            out.add_msg(incentive, &row);
+        }
+        drop(rows);
+        let mut rows = sqlx::query(
+            "SELECT substr(t.block_time, 1, 10), e.kind, e.attributes FROM events e \
+             JOIN txs t ON t.tx_hash = e.tx_hash \
+             WHERE e.height > $1 AND e.height <= $2 AND t.block_time >= $3 AND e.contract = $4 \
+             AND (e.kind = 'wasm-luckee_batch_item' \
+                  OR e.action IN ('distribute_reward', 'mint_for_points')) \
+             ORDER BY e.height, e.tx_hash, e.event_index",
+        )
+        .bind(after as i64)
+        .bind(up_to as i64)
+        .bind(since)
+        .bind(incentive)
+        .fetch(&self.pool);
+        while let Some(r) = rows.try_next().await.map_err(e)? {
+            let row = (|| {
+                Ok::<_, sqlx::Error>(EventRow {
+                    day: r.try_get(0)?,
+                    kind: r.try_get(1)?,
+                    attributes: r.try_get(2)?,
+                })
+            })()
+            .map_err(e)?;
+            out.add_event(&row);
+        }
+        Ok(out)
+    }
+
+    /// What `events prune` deleted so far: the height up to which every row is gone and the
+    /// sum of their counters (`None` before the first prune).
+    pub async fn pruned(&self) -> Result<Option<(u64, Counters)>> {
+        let e = |err| db_error(&self.shown, err);
+        let row = sqlx::query("SELECT up_to_height, counters FROM pruned_totals WHERE id = 1")
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(e)?;
+        let Some(row) = row else { return Ok(None) };
+        let h: i64 = row.try_get(0).map_err(e)?;
+        let json: String = row.try_get(1).map_err(e)?;
+        let c = serde_json::from_str(&json)
+            .map_err(|err| Error::chain(format!("archive {}: pruned_totals: {err}", self.shown)))?;
+        Ok(Some((h as u64, c)))
+    }
+
+    /// Deletes every row of blocks before UTC day `cutoff` (`YYYY-MM-DD`), at most `batch` txs
+    /// per transaction, folding what each transaction deletes into `pruned_totals` in that same
+    /// transaction (so all-time counters never go down). Never touches the cursor.
+    /// Returns the txs deleted.
+    pub async fn prune(&self, incentive: &str, cutoff: &str, batch: u64) -> Result<u64> {
+        let e = |err| db_error(&self.shown, err);
+        let cut = format!("{cutoff}T00:00:00Z");
+        let mut deleted = 0u64;
+        loop {
+            // The height of the batch-th oldest tx to delete, else of the newest one.
+            let mut hb: Option<i64> = sqlx::query(
+                "SELECT height FROM txs WHERE block_time < $1 ORDER BY height LIMIT 1 OFFSET $2",
+            )
+            .bind(&cut)
+            .bind(batch.max(1) as i64 - 1)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(e)?
+            .map(|r| r.try_get(0))
+            .transpose()
+            .map_err(e)?;
+            if hb.is_none() {
+                hb = sqlx::query("SELECT MAX(height) FROM txs WHERE block_time < $1")
+                    .bind(&cut)
+                    .fetch_one(&self.pool)
+                    .await
+                    .map_err(e)?
+                    .try_get(0)
+                    .map_err(e)?;
+            }
+            let Some(hb) = hb else { break };
+            let (done, mut carry) = self.pruned().await?.unwrap_or_default();
+            let gone = self.stats(incentive, 0, hb as u64, None).await?.total();
+            carry.add(&gone);
+            let mut t = self.pool.begin().await.map_err(e)?;
+            sqlx::query("DELETE FROM events WHERE height <= $1")
+                .bind(hb)
+                .execute(&mut *t)
+                .await
+                .map_err(e)?;
+            sqlx::query(
+                "DELETE FROM msgs WHERE tx_hash IN (SELECT tx_hash FROM txs WHERE height <= $1)",
+            )
+            .bind(hb)
+            .execute(&mut *t)
+            .await
+            .map_err(e)?;
+            let n = sqlx::query("DELETE FROM txs WHERE height <= $1")
+                .bind(hb)
+                .execute(&mut *t)
+                .await
+                .map_err(e)?
+                .rows_affected();
+            sqlx::query(
+                "INSERT INTO pruned_totals (id, up_to_height, counters) VALUES (1, $1, $2) \
+                 ON CONFLICT (id) DO UPDATE SET up_to_height = excluded.up_to_height, \
+                 counters = excluded.counters",
+            )
+            .bind((done as i64).max(hb))
+            .bind(serde_json::to_string(&carry).expect("counters serialize"))
+            .execute(&mut *t)
+            .await
+            .map_err(e)?;
+            t.commit().await.map_err(e)?;
+            deleted += n;
+            tracing::info!(up_to_height = hb, txs = n, "pruned");
+        }
+        Ok(deleted)
+    }
+
+    /// Txs of blocks before UTC day `cutoff` (what [`Archive::prune`] would delete).
+    pub async fn count_before(&self, cutoff: &str) -> Result<u64> {
+        let e = |err| db_error(&self.shown, err);
+        let n: i64 = sqlx::query("SELECT COUNT(*) FROM txs WHERE block_time < $1")
+            .bind(format!("{cutoff}T00:00:00Z"))
+            .fetch_one(&self.pool)
+            .await
+            .map_err(e)?
+            .try_get(0)
+            .map_err(e)?;
+        Ok(n as u64)
+    }
+
+    /// The oldest archived block time (RFC 3339), if any row is left.
+    pub async fn oldest(&self) -> Result<Option<String>> {
+        let e = |err| db_error(&self.shown, err);
+        sqlx::query("SELECT MIN(block_time) FROM txs")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(e)?
+            .try_get(0)
+            .map_err(e)
+    }
+
+    /// Closes the pool (waits for its connections to finish).
+    pub async fn close(&self) {
+        self.pool.close().await
     }
 
     /// Rows per table: `(txs, msgs, events)`.

@@ -548,23 +548,6 @@ fn spawn_gas_probe(
     rows
 }
 
-/// Sets `stop` on SIGTERM or SIGINT.
-fn watch_signals(stop: watch::Sender<bool>) -> Result<()> {
-    use tokio::signal::unix::{signal, SignalKind};
-    let mut term = signal(SignalKind::terminate())
-        .map_err(|e| Error::usage(format!("cannot watch SIGTERM: {e}")))?;
-    let mut int = signal(SignalKind::interrupt())
-        .map_err(|e| Error::usage(format!("cannot watch SIGINT: {e}")))?;
-    tokio::spawn(async move {
-        tokio::select! {
-            _ = term.recv() => tracing::info!("SIGTERM: finishing the current probe"),
-            _ = int.recv() => tracing::info!("SIGINT: finishing the current probe"),
-        }
-        let _ = stop.send(true);
-    });
-    Ok(())
-}
-
 /// Runs `ops monitor` until SIGTERM / SIGINT.
 pub async fn run(ctx: &Context, args: &OpsArgs, a: &MonitorArgs) -> Result<()> {
     check_listen(a.listen, a.listen_public)?;
@@ -594,7 +577,7 @@ pub async fn run(ctx: &Context, args: &OpsArgs, a: &MonitorArgs) -> Result<()> {
     let reference = a.reference_node.as_deref().map(single).transpose()?;
     let served = Arc::new(RwLock::new(Served::default()));
     let (stop_tx, mut stop) = watch::channel(false);
-    watch_signals(stop_tx)?;
+    crate::cmd::watch_signals(stop_tx, "the current probe")?;
 
     let interval = a.interval;
     let for_server = served.clone();
