@@ -15,6 +15,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use luckee::events::decode::{ArchivedEvent, ArchivedMsg, ArchivedTx};
 use luckee::events::Archive;
 use luckee_types::incentive::{self, DistributeItem};
 use serde_json::Value;
@@ -481,6 +482,60 @@ fn sync_stats_follow_and_kill_on_sqlite() {
         .ok();
     assert_eq!(rows(&db), before);
     assert_eq!(cursor_of(&db), Some(cursor));
+
+    // ops monitor --events-db serves the archive's counters and reads what a later sync adds.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let listen = format!("127.0.0.1:{port}");
+    let (_, mut monitor) = s.w.spawn(&[
+        "ops",
+        "monitor",
+        "--listen",
+        &listen,
+        "--interval",
+        "1s",
+        "--events-db",
+        &db,
+    ]);
+    let chain = &devnet().chain_id;
+    let failures =
+        |n: u64| format!("reward_distribution_failures_total{{chain_id=\"{chain}\"}} {n}\n");
+    let served = |line: &str| {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let out = Command::new("curl")
+                .args(["-s", "-m", "5", &format!("http://{listen}/metrics")])
+                .output()
+                .unwrap();
+            let body = String::from_utf8_lossy(&out.stdout).into_owned();
+            if body.contains(line) {
+                return body;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{line} never served; last:\n{body}"
+            );
+            std::thread::sleep(Duration::from_millis(250));
+        }
+    };
+    let body = served(&failures(4));
+    let height = format!("luckee_events_archived_height{{chain_id=\"{chain}\"}} {cursor}\n");
+    assert!(body.contains(&height), "{height} in\n{body}");
+    let keyring = tempfile::tempdir().unwrap();
+    let user = s.user.address.clone();
+    raw_failing(&s, keyring.path(), "reporter", &distribute(&user, "ev-2"));
+    s.w.luckee(&["events", "sync", "--db", &db]).ok();
+    served(&failures(5));
+    let pid = monitor.id().to_string();
+    assert!(Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap()
+        .success());
+    assert!(monitor.wait().unwrap().success());
 }
 
 #[test]
@@ -602,4 +657,108 @@ fn bad_db_urls_and_unwritable_paths_are_refused_with_exit_2() {
         let r = w.luckee(&args);
         assert_eq!(r.code(), Some(2), "{args:?}: {}", r.stderr());
     }
+}
+
+/// One archived tx of `day` at `height`: a paid `distribute_reward` of 5 (with its event) or,
+/// when `failed`, one that failed on chain.
+fn archived(height: u64, day: &str, index: u32, failed: bool) -> ArchivedTx {
+    const INC: &str = "wasm1incentive";
+    let hash = format!("{height:060}{index:04}");
+    let attrs = |a: &[(&str, &str)]| {
+        a.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect::<Vec<_>>()
+    };
+    ArchivedTx {
+        hash,
+        height,
+        time: format!("{day}T12:00:00Z"),
+        index,
+        code: if failed { 5 } else { 0 },
+        codespace: if failed { "wasm".into() } else { String::new() },
+        log: failed.then(|| "activity already processed".into()),
+        gas_wanted: 200_000,
+        gas_used: 150_000,
+        fee: "5000ustake".into(),
+        signer: "wasm1reporter".into(),
+        memo: String::new(),
+        msgs: vec![ArchivedMsg {
+            index: 0,
+            type_url: "/cosmwasm.wasm.v1.MsgExecuteContract".into(),
+            contract: INC.into(),
+            action: "distribute_reward".into(),
+            items: 1,
+        }],
+        events: if failed {
+            vec![]
+        } else {
+            vec![ArchivedEvent {
+                msg_index: 0,
+                event_index: 3,
+                kind: "wasm".into(),
+                contract: INC.into(),
+                action: Some("distribute_reward".into()),
+                attributes: attrs(&[
+                    ("_contract_address", INC),
+                    ("action", "distribute_reward"),
+                    ("amount", "5"),
+                ]),
+            }]
+        },
+    }
+}
+
+/// Retention on both databases, with rows of old days (the devnet has none): whole days before
+/// the cutoff go, in several transactions; the cursor, the newer rows and the all-time
+/// counters stay; a second prune deletes nothing.
+#[test]
+fn prune_deletes_old_days_in_batches_and_keeps_counters_and_cursor() {
+    let base = std::env::var("LUCKEE_TEST_POSTGRES_URL")
+        .expect("LUCKEE_TEST_POSTGRES_URL (ci/postgres up; eval \"$(ci/postgres env)\")");
+    let dir = tempfile::tempdir().unwrap();
+    let sqlite = format!("sqlite:{}", dir.path().join("prune.sqlite").display());
+    let pg = fresh_database(
+        &base,
+        &format!("luckee_events_prune_{}", std::process::id()),
+    );
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    for db in [&sqlite, &pg] {
+        rt.block_on(async {
+            let a = Archive::open(db).await.unwrap();
+            // Days 2025-01-01 … 2025-01-07, a paid and a failed reward each, one block per day.
+            for d in 1..=7u64 {
+                let day = format!("2025-01-{d:02}");
+                let txs = [
+                    archived(d * 100, &day, 0, false),
+                    archived(d * 100, &day, 1, true),
+                ];
+                a.record("prune-chain", d * 100 + 50, &txs).await.unwrap();
+            }
+            let inc = "wasm1incentive";
+            let before = a.stats(inc, 0, 800, None).await.unwrap().total();
+            assert_eq!(
+                (before.txs, before.rewards_paid, before.failed_reward_txs),
+                (14, 7, 7)
+            );
+            // Keep from 2025-01-05: 4 days, 8 txs, 3 per transaction.
+            let deleted = a.prune(inc, "2025-01-05", 3).await.unwrap();
+            assert_eq!(deleted, 8, "{db}");
+            assert_eq!(a.counts().await.unwrap(), (6, 6, 3), "{db}");
+            assert_eq!(
+                a.oldest().await.unwrap().as_deref(),
+                Some("2025-01-05T12:00:00Z")
+            );
+            assert_eq!(a.cursor("prune-chain").await.unwrap(), Some(750), "{db}");
+            let (up_to, carried) = a.pruned().await.unwrap().unwrap();
+            assert_eq!(up_to, 400);
+            let mut after = a.stats(inc, 0, 800, None).await.unwrap().total();
+            assert_eq!(after.txs, 6);
+            after.add(&carried);
+            assert_eq!(after, before, "{db}: all-time counters kept");
+            assert_eq!(a.prune(inc, "2025-01-05", 3).await.unwrap(), 0);
+            assert_eq!(a.pruned().await.unwrap().unwrap().1, carried);
+            a.close().await;
+        });
+    }
+    drop_database(&base, &pg);
 }

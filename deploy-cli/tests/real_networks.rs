@@ -5,8 +5,8 @@
 //! * `rn_tls_…` — `ci/tls-front` (socat, test CA) in front of the devnet: `LUCKEE_TLS_NODE`,
 //!   `LUCKEE_TLS_CA`;
 //! * `rn_rate_limited_…` — `ci/flaky-proxy` (started here) answering 429 before forwarding;
-//! * `rn_noindex_…` — `LUCKEE_NODE` is a devnet with `tx_index.indexer = "null"` and
-//!   `pruning = "custom"` (keep-recent 20);
+//! * `rn_noindex_…` — `LUCKEE_NODE` is a devnet with `tx_index.indexer = "null"`,
+//!   `pruning = "custom"` (state of the last 20 heights) and `min-retain-blocks = 40` (blocks);
 //! * `rn_slow_…` — `LUCKEE_NODE` is a devnet with 5 s blocks.
 
 mod stack;
@@ -108,6 +108,58 @@ fn rn_noindex_pruned_height_is_refused_with_the_earliest_block() {
     let recent = (devnet().height() - 2).to_string();
     s.w.luckee(&["backup", "--dir", "b", "--height", &recent])
         .ok();
+}
+
+#[test]
+fn rn_noindex_events_sync_refuses_pruned_blocks_naming_the_earliest() {
+    let s = stack::Stack::deploy();
+    let deployed_at = s.w.state()["contracts"]["luckee_incentive"]["height"]
+        .as_u64()
+        .unwrap();
+    let d = devnet();
+    let c = d.client();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while d.block_on(c.status()).unwrap().earliest_height <= deployed_at {
+        assert!(
+            Instant::now() < deadline,
+            "the node did not prune block {deployed_at} within 120 s"
+        );
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    // The archive starts at the instantiate height, which the node no longer has: exit 4,
+    // naming the earliest block and the --from that starts there; nothing archived.
+    let r = s.w.luckee(&["events", "sync"]);
+    assert_eq!(
+        r.code(),
+        Some(4),
+        "{}
+{}",
+        r.stdout(),
+        r.stderr()
+    );
+    let earliest = d.block_on(c.status()).unwrap().earliest_height;
+    let err = r.stderr();
+    assert!(
+        err.contains("no longer has block") && err.contains("its earliest block is "),
+        "{err}"
+    );
+    let named: u64 = err
+        .split("--from ")
+        .nth(1)
+        .and_then(|t| t.split(|ch: char| !ch.is_ascii_digit()).next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("a --from hint: {err}"));
+    assert!(
+        named > deployed_at && named <= earliest,
+        "{named} vs {earliest}: {err}"
+    );
+    // Following the hint (a little above it: the node keeps pruning) works.
+    let from = (d.height() - 5).to_string();
+    let ok =
+        s.w.luckee(&["events", "sync", "--from", &from, "-o", "json"])
+            .ok()
+            .json();
+    assert_eq!(ok["heights"][0].as_u64(), from.parse().ok(), "{ok}");
 }
 
 #[test]

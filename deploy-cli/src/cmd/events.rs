@@ -118,7 +118,7 @@ pub struct PruneArgs {
     /// deleted.
     #[arg(long, value_name = "AGE", value_parser = humantime::parse_duration)]
     pub older_than: Duration,
-    /// Txs deleted per database transaction.
+    /// Txs deleted per database transaction (rounded up to whole heights).
     #[arg(long, value_name = "N", default_value_t = 5000, value_parser = clap::value_parser!(u64).range(1..))]
     pub batch: u64,
 }

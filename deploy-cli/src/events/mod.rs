@@ -27,6 +27,27 @@ pub struct Archive {
     pub shown: String,
 }
 
+/// All-time counters of an archive kept up to date incrementally ([`Archive::refresh`]), for
+/// `ops monitor --events-db`.
+#[derive(Debug, Clone)]
+pub struct Tally {
+    incentive: String,
+    folded_to: u64,
+    /// The counters so far (pruned rows included).
+    pub total: Counters,
+}
+
+impl Tally {
+    /// An empty tally of the incentive at `incentive`.
+    pub fn new(incentive: &str) -> Tally {
+        Tally {
+            incentive: incentive.into(),
+            folded_to: 0,
+            total: Counters::default(),
+        }
+    }
+}
+
 /// `url` with any password replaced by `***`, for messages and logs.
 pub fn redact(url: &str) -> String {
     match (url.find("://"), url.find('@')) {
@@ -317,8 +338,8 @@ impl Archive {
         Ok(Some((h as u64, c)))
     }
 
-    /// Deletes every row of blocks before UTC day `cutoff` (`YYYY-MM-DD`), at most `batch` txs
-    /// per transaction, folding what each transaction deletes into `pruned_totals` in that same
+    /// Deletes every row of blocks before UTC day `cutoff` (`YYYY-MM-DD`), about `batch` txs
+    /// per transaction (whole heights: up to the height of the `batch`-th oldest tx), folding what each transaction deletes into `pruned_totals` in that same
     /// transaction (so all-time counters never go down). Never touches the cursor.
     /// Returns the txs deleted.
     pub async fn prune(&self, incentive: &str, cutoff: &str, batch: u64) -> Result<u64> {
@@ -409,6 +430,27 @@ impl Archive {
             .map_err(e)?
             .try_get(0)
             .map_err(e)
+    }
+
+    /// Brings `tally` up to the archive's cursor, reading only the rows archived since its
+    /// last call (the first call also adds what `events prune` carried). Returns the cursor.
+    pub async fn refresh(&self, chain_id: &str, tally: &mut Tally) -> Result<Option<u64>> {
+        let Some(cursor) = self.cursor(chain_id).await? else {
+            return Ok(None);
+        };
+        if cursor < tally.folded_to || tally.folded_to == 0 {
+            // First call, or the archive was rebuilt: start over.
+            tally.total = self.pruned().await?.map(|(_, c)| c).unwrap_or_default();
+            tally.folded_to = 0;
+        }
+        if cursor > tally.folded_to {
+            let new = self
+                .stats(&tally.incentive, tally.folded_to, cursor, None)
+                .await?;
+            tally.total.add(&new.total());
+            tally.folded_to = cursor;
+        }
+        Ok(Some(cursor))
     }
 
     /// Closes the pool (waits for its connections to finish).

@@ -24,8 +24,14 @@
 //! `luckee_monitor_consecutive_failures`. SIGTERM or SIGINT: the current probe finishes, the
 //! server stops, exit 0.
 //!
+//! With `--events-db`, each probe also reads the rows `luckee events sync --follow` archived
+//! since the previous probe and serves the archive's all-time counters (the seed's
+//! `reward_distribution_failures_total`, … and `luckee_events_archived_height`); an archive
+//! that cannot be read is logged and its series left out of that probe.
+//!
 //! Exit codes: 0 after a signal; 2 bad flags (a non-loopback `--listen` without
-//! `--listen-public`, an address that cannot be bound), no deployment.
+//! `--listen-public`, an address that cannot be bound, a bad `--events-db`), no deployment;
+//! 4 an `--events-db` server that cannot be reached at start.
 
 use std::collections::BTreeMap;
 use std::convert::Infallible;
@@ -72,6 +78,11 @@ pub struct MonitorArgs {
     /// `luckee_incentive_gas_usage{operation}`.
     #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
     pub gas_every: Option<Duration>,
+    /// Also serve the event archive's all-time counters (reward_distribution_failures_total,
+    /// …, luckee_events_archived_height), read incrementally each probe from the archive that
+    /// `luckee events sync --follow` fills: `sqlite:PATH` or `postgres://…`.
+    #[arg(long, value_name = "URL", env = "LUCKEE_EVENTS_DB")]
+    pub events_db: Option<String>,
 }
 
 /// Refuses (exit 2) a non-loopback listen address unless `public` is set. Pure.
@@ -609,6 +620,13 @@ pub async fn run(ctx: &Context, args: &OpsArgs, a: &MonitorArgs) -> Result<()> {
     let mut prev_height = 0u64;
     let mut checksums = BTreeMap::new();
     let gas_rows = spawn_gas_probe(ctx, &contract, a, stop.clone());
+    let mut archive = match &a.events_db {
+        Some(url) => Some((
+            crate::events::Archive::open(url).await?,
+            crate::events::Tally::new(&contract),
+        )),
+        None => None,
+    };
     loop {
         let started = Instant::now();
         let mut m = Metrics::new(&ctx.net.chain_id);
@@ -677,6 +695,12 @@ pub async fn run(ctx: &Context, args: &OpsArgs, a: &MonitorArgs) -> Result<()> {
             }
         }
         m.set_bool(metrics::UP, &[("contract", &contract)], ok);
+        if let Some((db, tally)) = archive.as_mut() {
+            match db.refresh(&ctx.net.chain_id, tally).await {
+                Ok(cursor) => tally.total.export(&mut m, cursor),
+                Err(e) => tracing::warn!(db = %db.shown, "event archive: {e}"),
+            }
+        }
         set_monitor_metrics(&mut m, &contract, &counts, started.elapsed().as_secs_f64());
         {
             let mut s = served.write().expect("lock not poisoned");
