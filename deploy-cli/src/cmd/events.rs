@@ -282,7 +282,16 @@ async fn sync(ctx: &Context, a: &SyncArgs) -> Result<()> {
     super::watch_signals(stop_tx, "the current batch")?;
     let concurrency = usize::from(a.concurrency);
     let mut from = match archive.cursor(&ctx.net.chain_id).await? {
-        Some(h) => h + 1,
+        Some(h) => {
+            if let Some(f) = a.from.filter(|f| *f != h + 1) {
+                tracing::warn!(
+                    cursor = h,
+                    "--from {f} ignored: the archive resumes after its cursor (height {h}); \
+                     use another --db to start elsewhere"
+                );
+            }
+            h + 1
+        }
         None => a
             .from
             .or_else(|| {
