@@ -76,6 +76,8 @@ struct Sent {
     rejected: u64,
     skipped: u64,
     failed_reward_txs: u64,
+    /// Activities reported by failed reward txs, except a retried report (skipped).
+    failed_reward_activities: u64,
     exchanges: u64,
     exchange_amount: u128,
     failed_exchanges: u64,
@@ -151,16 +153,25 @@ fn scenario(db: &str) -> (Stack, u64) {
         "reporter",
         &distribute(&user, "ev-6"),
     ));
+    let paused_batch = incentive::ExecuteMsg::BatchDistribute {
+        items: vec![item(&user, "ev-7"), item(&user, "ev-8")],
+        source: None,
+    };
+    failed.push(raw_failing(&s, keyring.path(), "reporter", &paused_batch));
     w.luckee(&["ops", "resume"]).ok();
     let sent = Sent {
-        // instantiate, 2 rewards, batch, exchange, 4 failures, pause, resume
-        txs: 11,
-        failed_txs: 4,
+        // instantiate, 2 rewards, batch, exchange, 5 failures, pause, resume
+        txs: 12,
+        failed_txs: 5,
         rewards_paid: 3,
         reward_amount: 3 * reward,
         rejected: 1,
-        skipped: 1,
-        failed_reward_txs: 3,
+        // the batch's ev-1, and the single ev-1 reported again (a failed tx all the same)
+        skipped: 2,
+        // duplicate, non-member, paused single, paused batch
+        failed_reward_txs: 4,
+        // non-member 1 + paused single 1 + paused batch 2
+        failed_reward_activities: 4,
         exchanges: 1,
         exchange_amount: exchanged,
         failed_exchanges: 1,
@@ -193,6 +204,7 @@ fn scenario(db: &str) -> (Stack, u64) {
     };
     assert_eq!(count("distribute_reward", true), 2, "{actions:?}");
     assert_eq!(count("distribute_reward", false), 3, "{actions:?}");
+    assert_eq!(count("batch_distribute", false), 1, "{actions:?}");
     assert_eq!(count("batch_distribute", true), 1, "{actions:?}");
     assert_eq!(count("mint_for_points", true), 1, "{actions:?}");
     assert_eq!(count("mint_for_points", false), 1, "{actions:?}");
@@ -233,7 +245,7 @@ fn scenario(db: &str) -> (Stack, u64) {
     assert_eq!(n("failed_reward_txs"), sent.failed_reward_txs, "{st}");
     assert_eq!(
         n("failed_reward_activities"),
-        sent.failed_reward_txs,
+        sent.failed_reward_activities,
         "{st}"
     );
     assert_eq!(
@@ -242,7 +254,7 @@ fn scenario(db: &str) -> (Stack, u64) {
         "{st}"
     );
     assert_eq!(amount("exchange_amount"), sent.exchange_amount, "{st}");
-    let attempts = sent.rewards_paid + sent.rejected + sent.failed_reward_txs;
+    let attempts = sent.rewards_paid + sent.rejected + sent.failed_reward_activities;
     assert_eq!(
         t["activity_success_rate"].as_f64(),
         Some(sent.rewards_paid as f64 / attempts as f64),
@@ -263,7 +275,7 @@ fn scenario(db: &str) -> (Stack, u64) {
         ("reward_distribution_attempts_total", attempts),
         (
             "reward_distribution_failures_total",
-            sent.rejected + sent.failed_reward_txs,
+            sent.rejected + sent.failed_reward_activities,
         ),
         ("points_exchange_attempts_total", 2),
         ("points_exchange_failures_total", 1),
@@ -318,6 +330,10 @@ fn interrupted_backfill(
     to: u64,
     interrupt: &mut dyn FnMut(&mut std::process::Child),
 ) -> (u64, std::process::ExitStatus) {
+    assert!(
+        to - from >= 50,
+        "a backfill of at least 5 batches to interrupt: {from}..={to}"
+    );
     // Migrated before the run starts, so that polling never races the run's migrations.
     let d = devnet();
     let archive = d.block_on(Archive::open(db)).unwrap();
@@ -335,6 +351,8 @@ fn interrupted_backfill(
         &to.to_string(),
         "--concurrency",
         "1",
+        "--batch",
+        "10",
     ]);
     let deadline = Instant::now() + Duration::from_secs(120);
     let seen = loop {
@@ -521,14 +539,18 @@ fn sync_stats_follow_and_kill_on_sqlite() {
             std::thread::sleep(Duration::from_millis(250));
         }
     };
-    let body = served(&failures(4));
+    let body = served(&failures(5));
     let height = format!("luckee_events_archived_height{{chain_id=\"{chain}\"}} {cursor}\n");
     assert!(body.contains(&height), "{height} in\n{body}");
     let keyring = tempfile::tempdir().unwrap();
-    let user = s.user.address.clone();
-    raw_failing(&s, keyring.path(), "reporter", &distribute(&user, "ev-2"));
+    raw_failing(
+        &s,
+        keyring.path(),
+        "reporter",
+        &distribute(&outsider(), "ev-9"),
+    );
     s.w.luckee(&["events", "sync", "--db", &db]).ok();
-    served(&failures(5));
+    served(&failures(6));
     let pid = monitor.id().to_string();
     assert!(Command::new("kill")
         .args(["-TERM", &pid])
@@ -735,7 +757,12 @@ fn prune_deletes_old_days_in_batches_and_keeps_counters_and_cursor() {
                 a.record("prune-chain", d * 100 + 50, &txs).await.unwrap();
             }
             let inc = "wasm1incentive";
-            let before = a.stats(inc, 0, 800, None).await.unwrap().total();
+            let before = a
+                .snapshot("prune-chain", inc, 0)
+                .await
+                .unwrap()
+                .stats
+                .total();
             assert_eq!(
                 (before.txs, before.rewards_paid, before.failed_reward_txs),
                 (14, 7, 7)
@@ -751,7 +778,9 @@ fn prune_deletes_old_days_in_batches_and_keeps_counters_and_cursor() {
             assert_eq!(a.cursor("prune-chain").await.unwrap(), Some(750), "{db}");
             let (up_to, carried) = a.pruned().await.unwrap().unwrap();
             assert_eq!(up_to, 400);
-            let mut after = a.stats(inc, 0, 800, None).await.unwrap().total();
+            let snap = a.snapshot("prune-chain", inc, 0).await.unwrap();
+            assert_eq!(snap.pruned.as_ref().map(|(h, _)| *h), Some(400));
+            let mut after = snap.stats.total();
             assert_eq!(after.txs, 6);
             after.add(&carried);
             assert_eq!(after, before, "{db}: all-time counters kept");

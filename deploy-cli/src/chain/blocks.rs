@@ -37,10 +37,18 @@ impl ChainClient {
                 .map_err(|e| Error::usage(format!("height {v}: {e}")))
         };
         let (lo, hi) = (h(min)?, h(max)?);
-        let metas = self
+        let metas = match self
             .rpc("blockchain", |c| async move { c.blockchain(lo, hi).await })
-            .await?
-            .block_metas;
+            .await
+        {
+            Ok(r) => r.block_metas,
+            // The whole range is below the node's earliest block (CometBFT clamps `min` up to
+            // it, past `max`).
+            Err(Error::Chain(e)) if e.contains("greater than max height") => {
+                return Err(self.pruned_blocks(min).await)
+            }
+            Err(e) => return Err(e),
+        };
         let have: Vec<u64> = metas.iter().map(|m| m.header.height.value()).collect();
         let expected = max - min + 1;
         if (have.len() as u64) < expected || have.iter().any(|x| *x < min || *x > max) {
@@ -69,7 +77,10 @@ impl ChainClient {
             Err(_) => "unknown".into(),
         };
         Error::network(format!(
-            "the node {} no longer has block {height} (pruned; its earliest block is {earliest}):              archive from a node with full history (--node, pruning = \"nothing\" and              min-retain-blocks = 0), or start a new archive there with --from {earliest}              (heights before it stay missing)",
+            "the node {} no longer has block {height} (pruned; its earliest block is {earliest}): \
+             archive from a node with full history (--node, pruning = \"nothing\" and \
+             min-retain-blocks = 0), or start a new archive there with --from {earliest} \
+             (heights before it stay missing)",
             self.endpoint()
         ))
     }
@@ -98,11 +109,22 @@ impl ChainClient {
                 txs: vec![],
             });
         }
-        let results = self
-            .rpc("block_results", |c| async move { c.block_results(h).await })
-            .await?
-            .txs_results
-            .unwrap_or_default();
+        // A block is stored before its results: at the tip (or on an endpoint a little
+        // behind) they may come a moment later.
+        let mut waited = 0;
+        let results = loop {
+            match self
+                .rpc("block_results", |c| async move { c.block_results(h).await })
+                .await
+            {
+                Ok(r) => break r.txs_results.unwrap_or_default(),
+                Err(Error::Chain(e)) if e.contains("could not find results") && waited < 50 => {
+                    waited += 1;
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                }
+                Err(e) => return Err(e),
+            }
+        };
         if results.len() != data.len() {
             return Err(Error::chain(format!(
                 "block {height} has {} txs but {} results",

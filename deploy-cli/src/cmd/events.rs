@@ -37,7 +37,7 @@ use crate::events::Archive;
 use crate::state::DeploymentState;
 use crate::ui::Report;
 
-/// Heights written per database transaction (with the cursor) during a backfill.
+/// Default heights written per database transaction (with the cursor), `events sync --batch`.
 pub const HEIGHTS_PER_BATCH: u64 = 200;
 
 /// `luckee events …`
@@ -61,7 +61,12 @@ pub struct DbArg {
     /// The archive: `sqlite:PATH` (default `sqlite:<state dir>/<chain-id>.events.sqlite`) or
     /// `postgres://USER[:PASSWORD]@HOST:PORT/DB` (prefer `LUCKEE_EVENTS_DB` or a `.pgpass` file
     /// to a password on the command line).
-    #[arg(long, env = "LUCKEE_EVENTS_DB", value_name = "URL")]
+    #[arg(
+        long,
+        env = "LUCKEE_EVENTS_DB",
+        hide_env_values = true,
+        value_name = "URL"
+    )]
     pub db: Option<String>,
 }
 
@@ -85,9 +90,13 @@ pub struct SyncArgs {
     /// With --follow, how often to look for new blocks.
     #[arg(long, value_name = "DURATION", default_value = "2s", value_parser = humantime::parse_duration)]
     pub poll: Duration,
-    /// RPC requests in flight at once.
+    /// RPC requests in flight at once per batch (the next batch is fetched while one is
+    /// written, so up to twice this).
     #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: u16,
+    /// Heights written per database transaction (with the cursor).
+    #[arg(long, value_name = "HEIGHTS", default_value_t = HEIGHTS_PER_BATCH, value_parser = clap::value_parser!(u64).range(1..=10_000))]
+    pub batch: u64,
 }
 
 /// Flags of `events stats`.
@@ -222,15 +231,15 @@ fn deployment(ctx: &Context) -> Result<(DeploymentState, BTreeSet<String>)> {
     Ok((state, ours))
 }
 
-/// The height ranges of one run, `HEIGHTS_PER_BATCH` heights each (pure).
-pub fn batches(from: u64, to: u64) -> Vec<(u64, u64)> {
+/// The height ranges of one run, `size` heights each (pure).
+pub fn batches(from: u64, to: u64, size: u64) -> Vec<(u64, u64)> {
     if from > to {
         return vec![];
     }
     let mut out = vec![];
     let mut a = from;
     loop {
-        let b = to.min(a.saturating_add(HEIGHTS_PER_BATCH - 1));
+        let b = to.min(a.saturating_add(size.max(1) - 1));
         out.push((a, b));
         if b == to {
             return out;
@@ -326,7 +335,7 @@ async fn sync(ctx: &Context, a: &SyncArgs) -> Result<()> {
         };
         let bar = ctx.ui.bar(to.saturating_sub(from) + 1, "blocks");
         let (client, ours) = (&client, &ours);
-        let mut fetched = stream::iter(batches(from, to))
+        let mut fetched = stream::iter(batches(from, to, a.batch))
             .map(|range| async move {
                 fetch_batch(client, range, ours, concurrency)
                     .await
@@ -491,11 +500,9 @@ async fn stats(ctx: &Context, a: &StatsArgs) -> Result<()> {
         .address_of(ContractKind::Incentive)
         .ok_or_else(|| Error::usage("no incentive contract recorded in the deployment state"))?
         .to_string();
-    let cursor = archive.cursor(&ctx.net.chain_id).await?;
-    let pruned = archive.pruned().await?;
-    let all = archive
-        .stats(&incentive, 0, cursor.unwrap_or(0), None)
-        .await?;
+    // One consistent read: a prune committing meanwhile is wholly in or out.
+    let snap = archive.snapshot(&ctx.net.chain_id, &incentive, 0).await?;
+    let (cursor, pruned, all) = (snap.cursor, snap.pruned, snap.stats);
     let mut total = all.total();
     if let Some((_, carry)) = &pruned {
         total.add(carry);
@@ -582,11 +589,12 @@ mod tests {
 
     #[test]
     fn batches_cover_the_range_once_in_order() {
-        assert_eq!(batches(5, 4), vec![]);
-        assert_eq!(batches(7, 7), vec![(7, 7)]);
-        assert_eq!(batches(1, 200), vec![(1, 200)]);
-        assert_eq!(batches(1, 401), vec![(1, 200), (201, 400), (401, 401)]);
-        let all: Vec<u64> = batches(3, 1234)
+        assert_eq!(batches(5, 4, 200), vec![]);
+        assert_eq!(batches(7, 7, 200), vec![(7, 7)]);
+        assert_eq!(batches(1, 200, 200), vec![(1, 200)]);
+        assert_eq!(batches(1, 401, 200), vec![(1, 200), (201, 400), (401, 401)]);
+        assert_eq!(batches(1, 3, 1), vec![(1, 1), (2, 2), (3, 3)]);
+        let all: Vec<u64> = batches(3, 1234, 200)
             .into_iter()
             .flat_map(|(a, b)| a..=b)
             .collect();

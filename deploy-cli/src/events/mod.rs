@@ -13,7 +13,7 @@ pub mod stats;
 
 use futures::TryStreamExt;
 use sqlx::any::{AnyPoolOptions, AnyRow};
-use sqlx::{AnyPool, Row};
+use sqlx::{AnyConnection, AnyPool, Row};
 
 use self::decode::{attributes_json, ArchivedTx};
 use self::stats::{Counters, EventRow, MsgRow, Stats};
@@ -23,8 +23,20 @@ use crate::error::{Error, Result};
 #[derive(Debug, Clone)]
 pub struct Archive {
     pool: AnyPool,
+    postgres: bool,
     /// The URL without a password, for messages.
     pub shown: String,
+}
+
+/// What one consistent read of the archive sees ([`Archive::snapshot`]).
+#[derive(Debug, Clone, Default)]
+pub struct Snapshot {
+    /// The cursor: last fully archived height (`None` before the first sync).
+    pub cursor: Option<u64>,
+    /// The rows pruned so far: `(up_to_height, their counters)`.
+    pub pruned: Option<(u64, Counters)>,
+    /// The rows above the requested height up to the cursor, per day.
+    pub stats: Stats,
 }
 
 /// All-time counters of an archive kept up to date incrementally ([`Archive::refresh`]), for
@@ -50,16 +62,33 @@ impl Tally {
 
 /// `url` with any password replaced by `***`, for messages and logs.
 pub fn redact(url: &str) -> String {
-    match (url.find("://"), url.find('@')) {
-        (Some(s), Some(at)) if at > s => {
-            let creds = &url[s + 3..at];
-            match creds.split_once(':') {
-                Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &url[at..]),
-                None => url.to_string(),
-            }
-        }
-        _ => url.to_string(),
+    let Some(s) = url.find("://") else {
+        return url.to_string();
+    };
+    let rest = &url[s + 3..];
+    // The authority ends at the first `/` or `?`; its credentials at the last `@` in it (a
+    // password may contain `@`, as URL parsers read it).
+    let end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let mut out = match rest[..end].rfind('@') {
+        Some(at) => match rest[..at].split_once(':') {
+            Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &rest[at..]),
+            None => url.to_string(),
+        },
+        None => url.to_string(),
+    };
+    // A `password=` query parameter too.
+    if let Some(q) = out.find('?') {
+        let (base, query) = out.split_at(q + 1);
+        let query: Vec<String> = query
+            .split('&')
+            .map(|kv| match kv.split_once('=') {
+                Some((k, _)) if k.eq_ignore_ascii_case("password") => format!("{k}=***"),
+                _ => kv.to_string(),
+            })
+            .collect();
+        out = format!("{base}{}", query.join("&"));
     }
+    out
 }
 
 /// Whether a database error means the server went away or refuses connections (PostgreSQL
@@ -123,11 +152,13 @@ impl Archive {
             .acquire_timeout(std::time::Duration::from_secs(10))
             .connect(&connect)
             .await
-            .map_err(|e| match e {
-                sqlx::Error::Database(d) if url.starts_with("sqlite:") => {
-                    Error::usage(format!("--db {shown}: cannot open: {d}"))
+            .map_err(|e| {
+                if is_connection_loss(&e) {
+                    db_error(&shown, e)
+                } else {
+                    // A wrong password, a missing database, an uncreatable SQLite file.
+                    Error::usage(format!("--db {shown}: cannot open: {e}"))
                 }
-                e => db_error(&shown, e),
             })?;
         if url.starts_with("sqlite:") {
             // Readers (stats, ops monitor --events-db) never block the writer, nor it them.
@@ -140,15 +171,28 @@ impl Archive {
             .run(&pool)
             .await
             .map_err(|e| Error::usage(format!("database {shown}: migrations: {e}")))?;
-        Ok(Archive { pool, shown })
+        Ok(Archive {
+            pool,
+            postgres: !url.starts_with("sqlite:"),
+            shown,
+        })
     }
 
     /// The last fully archived height of `chain_id`, if any. Errors: exit 2 if the archive
     /// belongs to another chain-id.
     pub async fn cursor(&self, chain_id: &str) -> Result<Option<u64>> {
+        let mut c = self
+            .pool
+            .acquire()
+            .await
+            .map_err(|e| db_error(&self.shown, e))?;
+        self.cursor_in(&mut c, chain_id).await
+    }
+
+    async fn cursor_in(&self, conn: &mut AnyConnection, chain_id: &str) -> Result<Option<u64>> {
         let row: Option<AnyRow> =
             sqlx::query("SELECT chain_id, height FROM sync_cursor WHERE id = 1")
-                .fetch_optional(&self.pool)
+                .fetch_optional(&mut *conn)
                 .await
                 .map_err(|e| db_error(&self.shown, e))?;
         let Some(row) = row else { return Ok(None) };
@@ -225,7 +269,8 @@ impl Archive {
         }
         sqlx::query(
             "INSERT INTO sync_cursor (id, chain_id, height) VALUES (1, $1, $2) \
-             ON CONFLICT (id) DO UPDATE SET height = excluded.height",
+             ON CONFLICT (id) DO UPDATE SET height = excluded.height \
+             WHERE sync_cursor.height < excluded.height",
         )
         .bind(chain_id)
         .bind(height as i64)
@@ -254,80 +299,48 @@ impl Archive {
             .map_err(|e| db_error(&self.shown, e))
     }
 
-    /// Folds the rows of heights `after+1 ..= up_to` (and block days from `since`, when given)
-    /// into per-day [`Stats`]; `incentive` is the incentive's address. Streams the rows, so
-    /// memory stays flat however large the archive.
-    pub async fn stats(
-        &self,
-        incentive: &str,
-        after: u64,
-        up_to: u64,
-        since: Option<&str>,
-    ) -> Result<Stats> {
+    /// One consistent read (a REPEATABLE READ transaction on PostgreSQL, a read transaction
+    /// on SQLite): the cursor, what was pruned, and the rows of heights `after+1 ..= cursor`
+    /// folded into per-day [`Stats`] (`incentive`: the incentive's address). A prune or a sync
+    /// committing meanwhile is either wholly seen or not at all, so counters never go down.
+    pub async fn snapshot(&self, chain_id: &str, incentive: &str, after: u64) -> Result<Snapshot> {
         let e = |err| db_error(&self.shown, err);
-        let since = since.unwrap_or("");
-        let mut out = Stats::default();
-        let mut rows = sqlx::query(
-            "SELECT t.tx_hash, substr(t.block_time, 1, 10), t.code, m.msg_index, m.contract, \
-             m.action, m.items FROM txs t JOIN msgs m ON m.tx_hash = t.tx_hash \
-             WHERE t.height > $1 AND t.height <= $2 AND t.block_time >= $3 \
-             ORDER BY t.height, t.tx_index, m.msg_index",
-        )
-        .bind(after as i64)
-        .bind(up_to as i64)
-        .bind(since)
-        .fetch(&self.pool);
-        while let Some(r) = rows.try_next().await.map_err(e)? {
-            let row = (|| {
-                let (code, msg_index, items): (i32, i32, i32) =
-                    (r.try_get(2)?, r.try_get(3)?, r.try_get(6)?);
-                Ok::<_, sqlx::Error>(MsgRow {
-                    tx_hash: r.try_get(0)?,
-                    day: r.try_get(1)?,
-                    code: code as i64,
-                    msg_index: msg_index as u32,
-                    contract: r.try_get(4)?,
-                    action: r.try_get(5)?,
-                    items: items as u32,
-                })
-            })()
-            .map_err(e)?;
-            out.add_msg(incentive, &row);
+        let mut t = self.pool.begin().await.map_err(e)?;
+        if self.postgres {
+            sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+                .execute(&mut *t)
+                .await
+                .map_err(e)?;
         }
-        drop(rows);
-        let mut rows = sqlx::query(
-            "SELECT substr(t.block_time, 1, 10), e.kind, e.attributes FROM events e \
-             JOIN txs t ON t.tx_hash = e.tx_hash \
-             WHERE e.height > $1 AND e.height <= $2 AND t.block_time >= $3 AND e.contract = $4 \
-             AND (e.kind = 'wasm-luckee_batch_item' \
-                  OR e.action IN ('distribute_reward', 'mint_for_points')) \
-             ORDER BY e.height, e.tx_hash, e.event_index",
-        )
-        .bind(after as i64)
-        .bind(up_to as i64)
-        .bind(since)
-        .bind(incentive)
-        .fetch(&self.pool);
-        while let Some(r) = rows.try_next().await.map_err(e)? {
-            let row = (|| {
-                Ok::<_, sqlx::Error>(EventRow {
-                    day: r.try_get(0)?,
-                    kind: r.try_get(1)?,
-                    attributes: r.try_get(2)?,
-                })
-            })()
-            .map_err(e)?;
-            out.add_event(&row);
-        }
-        Ok(out)
+        let cursor = self.cursor_in(&mut t, chain_id).await?;
+        let pruned = self.pruned_in(&mut t).await?;
+        let stats = match cursor {
+            Some(c) if c > after => fold(&mut t, &self.shown, incentive, after, c, None).await?,
+            _ => Stats::default(),
+        };
+        t.commit().await.map_err(e)?;
+        Ok(Snapshot {
+            cursor,
+            pruned,
+            stats,
+        })
     }
 
     /// What `events prune` deleted so far: the height up to which every row is gone and the
     /// sum of their counters (`None` before the first prune).
     pub async fn pruned(&self) -> Result<Option<(u64, Counters)>> {
+        let mut c = self
+            .pool
+            .acquire()
+            .await
+            .map_err(|e| db_error(&self.shown, e))?;
+        self.pruned_in(&mut c).await
+    }
+
+    async fn pruned_in(&self, conn: &mut AnyConnection) -> Result<Option<(u64, Counters)>> {
         let e = |err| db_error(&self.shown, err);
         let row = sqlx::query("SELECT up_to_height, counters FROM pruned_totals WHERE id = 1")
-            .fetch_optional(&self.pool)
+            .fetch_optional(&mut *conn)
             .await
             .map_err(e)?;
         let Some(row) = row else { return Ok(None) };
@@ -339,21 +352,30 @@ impl Archive {
     }
 
     /// Deletes every row of blocks before UTC day `cutoff` (`YYYY-MM-DD`), about `batch` txs
-    /// per transaction (whole heights: up to the height of the `batch`-th oldest tx), folding what each transaction deletes into `pruned_totals` in that same
-    /// transaction (so all-time counters never go down). Never touches the cursor.
-    /// Returns the txs deleted.
+    /// per transaction (whole heights: up to the height of the `batch`-th oldest tx), folding
+    /// what each transaction deletes into `pruned_totals` in that same transaction, which
+    /// first takes the archive's write lock (so two prunes never lose each other's totals, and
+    /// all-time counters never go down). Never touches the cursor. Returns the txs deleted.
     pub async fn prune(&self, incentive: &str, cutoff: &str, batch: u64) -> Result<u64> {
         let e = |err| db_error(&self.shown, err);
         let cut = format!("{cutoff}T00:00:00Z");
         let mut deleted = 0u64;
         loop {
+            let mut t = self.pool.begin().await.map_err(e)?;
+            let lock = if self.postgres {
+                "LOCK TABLE pruned_totals IN SHARE ROW EXCLUSIVE MODE"
+            } else {
+                // Any write statement takes SQLite's write lock, even one changing no row.
+                "UPDATE pruned_totals SET id = id WHERE id = 1"
+            };
+            sqlx::query(lock).execute(&mut *t).await.map_err(e)?;
             // The height of the batch-th oldest tx to delete, else of the newest one.
             let mut hb: Option<i64> = sqlx::query(
                 "SELECT height FROM txs WHERE block_time < $1 ORDER BY height LIMIT 1 OFFSET $2",
             )
             .bind(&cut)
             .bind(batch.max(1) as i64 - 1)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&mut *t)
             .await
             .map_err(e)?
             .map(|r| r.try_get(0))
@@ -362,17 +384,16 @@ impl Archive {
             if hb.is_none() {
                 hb = sqlx::query("SELECT MAX(height) FROM txs WHERE block_time < $1")
                     .bind(&cut)
-                    .fetch_one(&self.pool)
+                    .fetch_one(&mut *t)
                     .await
                     .map_err(e)?
                     .try_get(0)
                     .map_err(e)?;
             }
             let Some(hb) = hb else { break };
-            let (done, mut carry) = self.pruned().await?.unwrap_or_default();
-            let gone = self.stats(incentive, 0, hb as u64, None).await?.total();
-            carry.add(&gone);
-            let mut t = self.pool.begin().await.map_err(e)?;
+            let (done, mut carry) = self.pruned_in(&mut t).await?.unwrap_or_default();
+            let gone = fold(&mut t, &self.shown, incentive, 0, hb as u64, None).await?;
+            carry.add(&gone.total());
             sqlx::query("DELETE FROM events WHERE height <= $1")
                 .bind(hb)
                 .execute(&mut *t)
@@ -433,24 +454,26 @@ impl Archive {
     }
 
     /// Brings `tally` up to the archive's cursor, reading only the rows archived since its
-    /// last call (the first call also adds what `events prune` carried). Returns the cursor.
+    /// last call (the first call also adds what `events prune` carried), in one consistent
+    /// read ([`Archive::snapshot`]). Returns the cursor.
     pub async fn refresh(&self, chain_id: &str, tally: &mut Tally) -> Result<Option<u64>> {
-        let Some(cursor) = self.cursor(chain_id).await? else {
+        let mut snap = self
+            .snapshot(chain_id, &tally.incentive, tally.folded_to)
+            .await?;
+        let Some(cursor) = snap.cursor else {
             return Ok(None);
         };
-        if cursor < tally.folded_to || tally.folded_to == 0 {
-            // First call, or the archive was rebuilt: start over.
-            tally.total = self.pruned().await?.map(|(_, c)| c).unwrap_or_default();
-            tally.folded_to = 0;
+        if cursor < tally.folded_to {
+            // The archive was rebuilt: start over (a counter reset, as Prometheus expects).
+            *tally = Tally::new(&tally.incentive);
+            snap = self.snapshot(chain_id, &tally.incentive, 0).await?;
         }
-        if cursor > tally.folded_to {
-            let new = self
-                .stats(&tally.incentive, tally.folded_to, cursor, None)
-                .await?;
-            tally.total.add(&new.total());
-            tally.folded_to = cursor;
+        if tally.folded_to == 0 {
+            tally.total = snap.pruned.map(|(_, c)| c).unwrap_or_default();
         }
-        Ok(Some(cursor))
+        tally.total.add(&snap.stats.total());
+        tally.folded_to = snap.cursor.unwrap_or(cursor);
+        Ok(snap.cursor)
     }
 
     /// Closes the pool (waits for its connections to finish).
@@ -472,6 +495,78 @@ impl Archive {
     }
 }
 
+/// Folds the rows of heights `after+1 ..= up_to` (and block days from `since`, when given)
+/// into per-day [`Stats`], on `conn` (inside the caller's transaction). Streams the rows, so
+/// memory stays flat however large the archive.
+async fn fold(
+    conn: &mut AnyConnection,
+    shown: &str,
+    incentive: &str,
+    after: u64,
+    up_to: u64,
+    since: Option<&str>,
+) -> Result<Stats> {
+    let e = |err| db_error(shown, err);
+    let since = since.unwrap_or("");
+    let mut out = Stats::default();
+    {
+        let mut rows = sqlx::query(
+            "SELECT t.tx_hash, substr(t.block_time, 1, 10), t.code, m.msg_index, m.contract, \
+             m.action, m.items, t.log FROM txs t JOIN msgs m ON m.tx_hash = t.tx_hash \
+             WHERE t.height > $1 AND t.height <= $2 AND t.block_time >= $3 \
+             ORDER BY t.height, t.tx_index, m.msg_index",
+        )
+        .bind(after as i64)
+        .bind(up_to as i64)
+        .bind(since)
+        .fetch(&mut *conn);
+        while let Some(r) = rows.try_next().await.map_err(e)? {
+            let row = (|| {
+                let (code, msg_index, items): (i32, i32, i32) =
+                    (r.try_get(2)?, r.try_get(3)?, r.try_get(6)?);
+                let log: Option<String> = r.try_get(7)?;
+                Ok::<_, sqlx::Error>(MsgRow {
+                    tx_hash: r.try_get(0)?,
+                    day: r.try_get(1)?,
+                    code: code as i64,
+                    msg_index: msg_index as u32,
+                    contract: r.try_get(4)?,
+                    action: r.try_get(5)?,
+                    items: items as u32,
+                    log: log.unwrap_or_default(),
+                })
+            })()
+            .map_err(e)?;
+            out.add_msg(incentive, &row);
+        }
+    }
+    let mut rows = sqlx::query(
+        "SELECT substr(t.block_time, 1, 10), e.kind, e.attributes FROM events e \
+         JOIN txs t ON t.tx_hash = e.tx_hash \
+         WHERE e.height > $1 AND e.height <= $2 AND t.block_time >= $3 AND e.contract = $4 \
+         AND (e.kind = 'wasm-luckee_batch_item' \
+              OR e.action IN ('distribute_reward', 'mint_for_points')) \
+         ORDER BY e.height, e.tx_hash, e.event_index",
+    )
+    .bind(after as i64)
+    .bind(up_to as i64)
+    .bind(since)
+    .bind(incentive)
+    .fetch(&mut *conn);
+    while let Some(r) = rows.try_next().await.map_err(e)? {
+        let row = (|| {
+            Ok::<_, sqlx::Error>(EventRow {
+                day: r.try_get(0)?,
+                kind: r.try_get(1)?,
+                attributes: r.try_get(2)?,
+            })
+        })()
+        .map_err(e)?;
+        out.add_event(&row);
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -484,5 +579,18 @@ mod tests {
         );
         assert_eq!(redact("postgres://luckee@db/x"), "postgres://luckee@db/x");
         assert_eq!(redact("sqlite:/a/b.sqlite"), "sqlite:/a/b.sqlite");
+        // A password with `@` (URL parsers split at the last `@` of the authority).
+        assert_eq!(
+            redact("postgres://u:p@ss@db:5432/x?sslmode=require"),
+            "postgres://u:***@db:5432/x?sslmode=require"
+        );
+        assert_eq!(
+            redact("postgres://u@db/x?sslmode=disable&password=s3cret"),
+            "postgres://u@db/x?sslmode=disable&password=***"
+        );
+        assert_eq!(
+            redact("postgres://db/x?user=u@corp"),
+            "postgres://db/x?user=u@corp"
+        );
     }
 }

@@ -5,11 +5,12 @@
 //!   `wasm` event) or a batch item with `status = paid` (its `wasm-luckee_batch_item` event);
 //!   its amount is the event's `amount` (FT base units);
 //! - an activity is **rejected** when a batch item says `status = rejected` (not a member,
-//!   unknown rule, limit reached, …) and **skipped** when it says `status = skipped` (already
-//!   processed: a retried report, neither a success nor a failure);
+//!   unknown rule, limit reached, …) and **skipped** when it was already processed: a batch
+//!   item with `status = skipped`, or a single `distribute_reward` that failed on chain because
+//!   of it (a retried report is neither a success nor a failure, however it was sent);
 //! - a **failed reward tx** is a tx that failed on chain with a `distribute_reward` or
-//!   `batch_distribute` to the incentive; every activity it reported (1, or the batch's items)
-//!   is a failed activity;
+//!   `batch_distribute` to the incentive; every other activity it reported (1, or the batch's
+//!   items) is a failed activity;
 //! - **activity success rate** = paid / (paid + rejected + failed activities);
 //! - a **points exchange** is a successful `mint_for_points` (its `wasm` event); a failed one is
 //!   a failed tx with that message; **exchange success rate** = ok / (ok + failed);
@@ -34,7 +35,8 @@ pub struct Counters {
     pub reward_amount: Uint128,
     /// Batch items rejected by the contract.
     pub activities_rejected: u64,
-    /// Batch items skipped as already processed.
+    /// Activities skipped as already processed (batch items, and single reports refused for
+    /// it).
     pub activities_skipped: u64,
     /// Reward txs that failed on chain.
     pub failed_reward_txs: u64,
@@ -137,6 +139,8 @@ pub struct MsgRow {
     pub action: String,
     /// Activities it reports (a batch's items, else 1).
     pub items: u32,
+    /// The chain's log of a failed tx (empty on success).
+    pub log: String,
 }
 
 /// One wasm event of the incentive contract.
@@ -173,7 +177,11 @@ impl Stats {
         }
         match m.action.as_str() {
             "distribute_reward" | "batch_distribute" => {
-                day.failed_reward_activities += u64::from(m.items);
+                if m.action == "distribute_reward" && m.log.contains("already processed") {
+                    day.activities_skipped += 1;
+                } else {
+                    day.failed_reward_activities += u64::from(m.items);
+                }
                 if self.last_failed_reward_tx.as_deref() != Some(&m.tx_hash) {
                     day.failed_reward_txs += 1;
                     self.last_failed_reward_tx = Some(m.tx_hash.clone());
@@ -270,6 +278,11 @@ mod tests {
             contract: contract.into(),
             action: action.into(),
             items,
+            log: if code == 0 {
+                String::new()
+            } else {
+                "out of gas".into()
+            },
         }
     }
 
@@ -301,6 +314,10 @@ mod tests {
             s.add_msg(INC, &msg(tx, d, code, 0, INC, action, items));
         }
         s.add_msg(INC, &msg("H", d, 5, 0, "wasm1ft", "transfer", 1));
+        // A retried single report, refused as already processed: skipped, not a failure.
+        let mut dup = msg("I", d, 5, 0, INC, "distribute_reward", 1);
+        dup.log = "failed to execute message; message index: 0: activity a-1 of source s was already processed: execute wasm contract failed".into();
+        s.add_msg(INC, &dup);
         for e in [
             event(
                 d,
@@ -337,10 +354,10 @@ mod tests {
             s.add_event(&e);
         }
         let c = &s.days[d];
-        assert_eq!((c.txs, c.failed_txs), (8, 4));
+        assert_eq!((c.txs, c.failed_txs), (9, 5));
         assert_eq!((c.rewards_paid, c.reward_amount.u128()), (3, 22));
-        assert_eq!((c.activities_rejected, c.activities_skipped), (1, 1));
-        assert_eq!((c.failed_reward_txs, c.failed_reward_activities), (2, 5));
+        assert_eq!((c.activities_rejected, c.activities_skipped), (1, 2));
+        assert_eq!((c.failed_reward_txs, c.failed_reward_activities), (3, 5));
         assert_eq!(c.activity_attempts(), 3 + 1 + 5);
         assert_eq!(c.activity_success_rate(), Some(3.0 / 9.0));
         assert_eq!((c.exchanges, c.failed_exchanges), (1, 1));

@@ -81,7 +81,12 @@ pub struct MonitorArgs {
     /// Also serve the event archive's all-time counters (reward_distribution_failures_total,
     /// …, luckee_events_archived_height), read incrementally each probe from the archive that
     /// `luckee events sync --follow` fills: `sqlite:PATH` or `postgres://…`.
-    #[arg(long, value_name = "URL", env = "LUCKEE_EVENTS_DB")]
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "LUCKEE_EVENTS_DB",
+        hide_env_values = true
+    )]
     pub events_db: Option<String>,
 }
 
