@@ -126,6 +126,12 @@ impl Signer {
             .map_err(|e| format!("HD path: {e}"))?;
         let key = SigningKey::derive_from_path(*seed, &path)
             .map_err(|e| format!("key derivation failed: {e}"))?;
+        Self::from_key(key, prefix)
+    }
+
+    /// Wraps a raw secp256k1 key, for tools that hold one instead of a mnemonic (e.g. the
+    /// bench's throw-away accounts). Errors: a `prefix` that makes no bech32 address.
+    pub fn from_key(key: SigningKey, prefix: &str) -> Result<Signer, String> {
         let public_key = key.public_key();
         let address = public_key
             .account_id(prefix)

@@ -9,17 +9,27 @@
 //! * `gas` — sends real txs (`distribute_reward`, `mint_for_points`, `update_rules`,
 //!   `emergency_pause` on/off, `batch_distribute` of 100, and a bank send as the floor of any
 //!   tx) and prints each tx's `gas_used`;
-//! * `sizes` — artifact sizes, raw and gzip as `luckee deploy upload` sends them.
+//! * `sizes` — artifact sizes, raw and gzip as `luckee deploy upload` sends them;
+//! * `flood-reporters` / `flood-rewards` — many `distribute_reward` txs from several reporter
+//!   accounts at once, each signed with an explicit sequence number and broadcast with
+//!   `broadcast_tx_sync` without waiting for blocks, so that they fill consecutive blocks
+//!   (the `events` section's archive backfill of blocks full of reward txs).
 //!
-//! Signing keys are the devnet's TEST-ONLY accounts (`ci/devnet-accounts.toml`). Output: one
-//! JSON document (or one JSON line per tx for `gas`) on stdout.
+//! Signing keys are the devnet's TEST-ONLY accounts (`ci/devnet-accounts.toml`), and for the
+//! flood, TEST-ONLY keys derived from fixed strings (see [`flood_key`]). Output: one JSON
+//! document (or one JSON line per tx for `gas`) on stdout.
 
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand};
+use cosmrs::crypto::secp256k1::SigningKey;
+use cosmrs::rpc::Client as _;
 use cosmrs::AccountId;
 use cosmwasm_std::Uint128;
+use luckee::chain::query::AccountInfo;
+use luckee::chain::transport::Transport;
 use luckee::chain::{ChainClient, RetryPolicy, TxOutcome, TxRequest};
 use luckee::config::Network;
 use luckee::contracts::execute_msg;
@@ -115,6 +125,39 @@ enum Cmd {
         ft: String,
         #[arg(long)]
         incentive: String,
+    },
+    /// The addresses of the first COUNT flood reporters (TEST-ONLY keys, see `flood-rewards`),
+    /// one per line: fund them at genesis and register them as reporters of the incentive.
+    FloodReporters {
+        #[arg(long)]
+        count: usize,
+    },
+    /// Sends TXS `distribute_reward` txs (unique activity ids, recipients in turn, rule RULE)
+    /// from REPORTERS flood reporters: all signed up front with explicit sequence numbers, then
+    /// broadcast (`broadcast_tx_sync`, one ordered stream per reporter, the streams at once)
+    /// without waiting for blocks; then waits until every tx is in a block and prints the
+    /// heights they landed in and the txs per block.
+    FloodRewards {
+        #[arg(long)]
+        incentive: String,
+        #[arg(long, default_value_t = 2000)]
+        txs: usize,
+        #[arg(long, default_value_t = 4)]
+        reporters: usize,
+        /// Registered members, comma-separated.
+        #[arg(long, value_delimiter = ',', required = true)]
+        recipients: Vec<String>,
+        #[arg(long, default_value = "game_win")]
+        rule: String,
+        /// Part of every activity id (unique per flood).
+        #[arg(long, default_value = "flood")]
+        tag: String,
+        /// Gas limit = simulated gas of the first tx × this.
+        #[arg(long, default_value_t = 1.5)]
+        gas_margin: f64,
+        /// Give up waiting for inclusion after this many seconds.
+        #[arg(long, default_value_t = 600)]
+        timeout: u64,
     },
     /// Reads ci/bench's samples (JSON lines) and prints the table, or one JSON document.
     Report {
@@ -488,6 +531,195 @@ async fn fingerprint(
     Ok(())
 }
 
+/// Flood reporter number `i`: a TEST-ONLY secp256k1 key derived from a fixed string (never
+/// use it anywhere but a throw-away devnet).
+fn flood_key(i: usize) -> Res<Signer> {
+    let secret = Sha256::digest(format!("luckee-bench/flood-reporter/{i}").as_bytes());
+    let key = SigningKey::from_slice(&secret).map_err(|e| format!("flood key {i}: {e}"))?;
+    Ok(Signer::from_key(key, "wasm")?)
+}
+
+fn flood_address(key: &Signer) -> Res<String> {
+    Ok(key.address.to_string())
+}
+
+fn flood_reporters(count: usize) -> Res<()> {
+    for i in 0..count {
+        println!("{}", flood_address(&flood_key(i)?)?);
+    }
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn flood_rewards(
+    cli: &Cli,
+    incentive: &str,
+    txs: usize,
+    reporters: usize,
+    recipients: &[String],
+    rule: &str,
+    tag: &str,
+    gas_margin: f64,
+    timeout: u64,
+) -> Res<()> {
+    if txs == 0 || reporters == 0 || recipients.is_empty() {
+        return Err("--txs, --reporters and --recipients must not be empty".into());
+    }
+    let client = connect(cli).await?;
+    let net = client.network().clone();
+    let keys = (0..reporters).map(flood_key).collect::<Res<Vec<_>>>()?;
+    let addrs = keys.iter().map(flood_address).collect::<Res<Vec<_>>>()?;
+    let mut accts = Vec::with_capacity(reporters);
+    for a in &addrs {
+        accts.push(client.account(a).await?.ok_or_else(|| {
+            format!("flood reporter {a} does not exist on the chain (fund it at genesis)")
+        })?);
+    }
+    let msg = |j: usize| {
+        let r = j % reporters;
+        let m = ExecuteMsg::DistributeReward {
+            recipient: recipients[j % recipients.len()].clone(),
+            rule_id: rule.into(),
+            activity_id: format!("bench-{tag}-{j}"),
+            source: None,
+        };
+        execute_msg::<Incentive>(&addrs[r], incentive, &m)
+    };
+    // Gas: the first tx, simulated (fee 1 so that the fee deduction is charged, as luckee does).
+    let req = |j: usize| -> Res<TxRequest> {
+        Ok(TxRequest {
+            msgs: vec![msg(j)?],
+            memo: String::new(),
+            tags: vec![],
+        })
+    };
+    let gas_simulated = client
+        .estimate(&keys[0], accts[0], &req(0)?)
+        .await?
+        .gas_used;
+    let gas_limit = (gas_simulated as f64 * gas_margin).ceil() as u64;
+    let fee = net.gas_price.fee_for(gas_limit)?;
+
+    // Every tx signed up front: tx j is reporter j % K's (j / K)-th.
+    let started = Instant::now();
+    let mut streams: Vec<Vec<Vec<u8>>> = vec![Vec::new(); reporters];
+    let mut hashes: Vec<Vec<String>> = vec![Vec::new(); reporters];
+    for j in 0..txs {
+        let r = j % reporters;
+        let acct = AccountInfo {
+            sequence: accts[r].sequence + (j / reporters) as u64,
+            ..accts[r]
+        };
+        let bytes = client.sign(&keys[r], acct, &req(j)?, gas_limit, fee)?.bytes;
+        hashes[r].push(luckee::chain::tx::tx_hash(&bytes));
+        streams[r].push(bytes);
+    }
+    let sign_seconds = started.elapsed().as_secs_f64();
+    let start_height = client.status().await?.height;
+
+    // One ordered stream per reporter (CheckTx must see its sequences in order), all at once.
+    let broadcast_started = Instant::now();
+    let transport = Arc::new(Transport::new(&cli.node, Duration::from_secs(30))?);
+    let mut set = tokio::task::JoinSet::new();
+    for (r, stream) in streams.into_iter().enumerate() {
+        let t = transport.clone();
+        set.spawn(async move {
+            for (n, bytes) in stream.into_iter().enumerate() {
+                let res = t
+                    .broadcast_tx_sync(bytes)
+                    .await
+                    .map_err(|e| format!("reporter {r}, tx {n}: broadcast: {e}"))?;
+                if res.code.is_err() {
+                    return Err(format!(
+                        "reporter {r}, tx {n}: CheckTx {} code {}: {}",
+                        res.codespace,
+                        res.code.value(),
+                        res.log
+                    ));
+                }
+            }
+            Ok::<(), String>(())
+        });
+    }
+    while let Some(done) = set.join_next().await {
+        done.map_err(|e| e.to_string())??;
+    }
+    let broadcast_seconds = broadcast_started.elapsed().as_secs_f64();
+
+    // Included: every reporter's sequence has moved past its last tx.
+    let deadline = Instant::now() + Duration::from_secs(timeout);
+    for (r, a) in addrs.iter().enumerate() {
+        let want = accts[r].sequence + hashes[r].len() as u64;
+        loop {
+            let now = client.account(a).await?.map_or(0, |x| x.sequence);
+            if now >= want {
+                break;
+            }
+            if Instant::now() > deadline {
+                return Err(format!(
+                    "reporter {a}: sequence {now} after {timeout} s, expected {want}"
+                )
+                .into());
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+    let included_seconds = broadcast_started.elapsed().as_secs_f64();
+
+    // The heights: first and last tx of each stream (the tx indexer may lag a moment).
+    let (mut first, mut last) = (u64::MAX, 0u64);
+    for hs in &hashes {
+        for h in [&hs[0], &hs[hs.len() - 1]] {
+            let found = loop {
+                if let Some(t) = client.find_tx(h, &mut start_height.clone()).await? {
+                    break t;
+                }
+                if Instant::now() > deadline {
+                    return Err(format!("tx {h} not found by hash").into());
+                }
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            };
+            if found.code != 0 {
+                return Err(format!("tx {h} failed: {}", found.log).into());
+            }
+            first = first.min(found.height);
+            last = last.max(found.height);
+        }
+    }
+    // Txs per block over those heights (block metas, 20 per call).
+    let mut per_block = Vec::new();
+    let mut lo = first;
+    while lo <= last {
+        let hi = last.min(lo + 19);
+        let metas = transport
+            .blockchain(
+                cosmrs::tendermint::block::Height::try_from(lo)?,
+                cosmrs::tendermint::block::Height::try_from(hi)?,
+            )
+            .await?
+            .block_metas;
+        per_block.extend(metas.iter().map(|m| m.num_txs as f64));
+        lo = hi + 1;
+    }
+    let in_blocks: f64 = per_block.iter().sum();
+    let empty = per_block.iter().filter(|n| **n == 0.0).count();
+    per_block.sort_by(f64::total_cmp);
+    let out = json!({
+        "txs": txs, "reporters": reporters, "recipients": recipients.len(),
+        "gas_simulated": gas_simulated, "gas_limit": gas_limit,
+        "start_height": start_height, "first_height": first, "last_height": last,
+        "blocks": last - first + 1, "txs_in_blocks": in_blocks, "empty_blocks": empty,
+        "txs_per_block": {
+            "min": per_block.first(), "median": per_block.get(per_block.len() / 2),
+            "max": per_block.last(), "mean": in_blocks / per_block.len().max(1) as f64,
+        },
+        "sign_seconds": sign_seconds, "broadcast_seconds": broadcast_seconds,
+        "included_seconds": included_seconds,
+    });
+    println!("{out}");
+    Ok(())
+}
+
 fn main() {
     let cli = Cli::parse();
     let rt = tokio::runtime::Builder::new_current_thread()
@@ -515,6 +747,30 @@ fn main() {
                 ft,
                 incentive,
             } => fingerprint(&cli, registry, ft, incentive).await,
+            Cmd::FloodReporters { count } => flood_reporters(*count),
+            Cmd::FloodRewards {
+                incentive,
+                txs,
+                reporters,
+                recipients,
+                rule,
+                tag,
+                gas_margin,
+                timeout,
+            } => {
+                flood_rewards(
+                    &cli,
+                    incentive,
+                    *txs,
+                    *reporters,
+                    recipients,
+                    rule,
+                    tag,
+                    *gas_margin,
+                    *timeout,
+                )
+                .await
+            }
             Cmd::Report { results, output } => report::run(results, output),
         }
     });

@@ -40,6 +40,13 @@ const GAS_OPS: [&str; 8] = [
     "contract_floor",
     "bank_send",
 ];
+/// Targets of `luckee events sync` (issue 13): backfill of blocks without our txs, blocks/s;
+/// archive of blocks full of reward txs, txs/s; peak RSS of either, MB.
+const EVENTS_BLOCKS_PER_SECOND: f64 = 1_000.0;
+const EVENTS_TXS_PER_SECOND: f64 = 500.0;
+const EVENTS_RSS_MB: f64 = 100.0;
+/// The archives of the events section, as its samples name them, with their display names.
+const EVENTS_DBS: [(&str, &str); 2] = [("sqlite", "SQLite"), ("postgres", "PostgreSQL")];
 const LUCKEE: &str = "luckee";
 const OLD: &str = "old_way";
 
@@ -176,6 +183,17 @@ impl Samples {
         )
     }
 
+    /// `key` of every `events` sample of archive `db` and `phase` (empty / rewards).
+    fn events(&self, db: &str, phase: &str, key: &str) -> Option<Stats> {
+        Stats::of(
+            self.kind("events")
+                .iter()
+                .filter(|v| v["contender"] == db && v["phase"] == phase)
+                .filter_map(|v| f(v, key))
+                .collect(),
+        )
+    }
+
     fn gas(&self, op: &str, phase: &str) -> Option<Stats> {
         Stats::of(
             self.kind("gas")
@@ -293,7 +311,39 @@ fn document(s: &Samples) -> Value {
             "goal": "wall time of upload + instantiate <= 2 block intervals + 1 s",
             "samples": s.kind("slow_deploy"),
         },
+        "events": events_json(s),
         "total_seconds": s.one("end")["total_seconds"].clone(),
+    })
+}
+
+/// The events section: per archive, each figure over the runs, with the targets.
+fn events_json(s: &Samples) -> Value {
+    let mut dbs = serde_json::Map::new();
+    for (db, _) in EVENTS_DBS {
+        dbs.insert(
+            db.into(),
+            json!({
+                "empty_blocks_per_second": opt_json(s.events(db, "empty", "blocks_per_second")),
+                "empty_seconds": opt_json(s.events(db, "empty", "seconds")),
+                "empty_peak_rss_mb": opt_json(s.events(db, "empty", "peak_rss_mb")),
+                "rewards_txs_per_second": opt_json(s.events(db, "rewards", "txs_per_second")),
+                "rewards_seconds": opt_json(s.events(db, "rewards", "seconds")),
+                "rewards_peak_rss_mb": opt_json(s.events(db, "rewards", "peak_rss_mb")),
+            }),
+        );
+    }
+    json!({
+        "archives": dbs,
+        "targets": {
+            "empty_blocks_per_second": EVENTS_BLOCKS_PER_SECOND,
+            "rewards_txs_per_second": EVENTS_TXS_PER_SECOND,
+            "peak_rss_mb": EVENTS_RSS_MB,
+        },
+        "definition": "luckee events sync --from A --to B -o json into a fresh archive each run (default --concurrency 8); blocks/s and txs/s from its report (seconds = the whole command: open + migrate the archive, connect, fetch, write); peak RSS = GNU time's maximum resident set size; throughput targets judged on the median, RSS on the maximum",
+        "chain": s.one("events_chain"),
+        "reward_blocks": s.one("events_flood"),
+        "section_seconds": s.one("events_section")["seconds"].clone(),
+        "samples": s.kind("events"),
     })
 }
 
@@ -663,10 +713,121 @@ fn text(d: &Value) -> String {
             if sec <= goal { "met" } else { "NOT met" }
         );
     }
+    events_text(&mut o, &d["events"]);
     if let Some(total) = d["total_seconds"].as_f64() {
         let _ = writeln!(o, "\nci/bench took {total:.0} s");
     }
     o
+}
+
+fn events_text(o: &mut String, ev: &Value) {
+    let archives = &ev["archives"];
+    if EVENTS_DBS
+        .iter()
+        .all(|(db, _)| archives[db]["empty_blocks_per_second"].is_null())
+    {
+        return;
+    }
+    let (chain, flood) = (&ev["chain"], &ev["reward_blocks"]);
+    let num = |v: &Value| v.as_f64().map_or("?".into(), int);
+    let _ = writeln!(
+        o,
+        "\n10. Event archive backfill (luckee events sync into a fresh archive each run, default --concurrency 8)"
+    );
+    let _ = writeln!(
+        o,
+        "   chain: a devnet of its own at {} blocks reached height {} in {} ({} blocks/s, start-up included), then {} blocks",
+        chain["fast_block_time"].as_str().unwrap_or("?"),
+        num(&chain["height"]),
+        chain["seconds"].as_f64().map_or("?".into(), secs),
+        num(&chain["blocks_per_second"]),
+        chain["block_time_after"].as_str().unwrap_or("?"),
+    );
+    let _ = writeln!(
+        o,
+        "   empty blocks = heights 1 – {} (no tx at all); reward blocks = {} distribute_reward txs of {} reporters in {} consecutive blocks ({} – {}), {} [{} – {}] txs per block",
+        ev["samples"]
+            .as_array()
+            .and_then(|a| a.iter().find(|v| v["phase"] == "empty"))
+            .map_or("?".into(), |v| num(&v["to"])),
+        num(&flood["txs"]),
+        num(&flood["reporters"]),
+        num(&flood["blocks"]),
+        num(&flood["first_height"]),
+        num(&flood["last_height"]),
+        num(&flood["txs_per_block"]["median"]),
+        num(&flood["txs_per_block"]["min"]),
+        num(&flood["txs_per_block"]["max"]),
+    );
+    let met = |ok: bool| if ok { "met" } else { "NOT met" }.to_string();
+    let mut t = vec![vec![String::new(), "target".to_string()]];
+    for (_, name) in EVENTS_DBS {
+        t[0].extend([name.to_string(), String::new()]);
+    }
+    // (label, key, format, target: (limit, at least?)); a floor is judged on the median, a
+    // ceiling on the maximum.
+    type Row<'a> = (&'a str, &'a str, fn(f64) -> String, Option<(f64, bool)>);
+    let rows: [Row; 6] = [
+        (
+            "empty blocks: blocks/s",
+            "empty_blocks_per_second",
+            int,
+            Some((EVENTS_BLOCKS_PER_SECOND, true)),
+        ),
+        ("empty blocks: sync time", "empty_seconds", secs, None),
+        (
+            "empty blocks: peak RSS",
+            "empty_peak_rss_mb",
+            mb,
+            Some((EVENTS_RSS_MB, false)),
+        ),
+        (
+            "reward blocks: archived txs/s",
+            "rewards_txs_per_second",
+            int,
+            Some((EVENTS_TXS_PER_SECOND, true)),
+        ),
+        ("reward blocks: sync time", "rewards_seconds", secs, None),
+        (
+            "reward blocks: peak RSS",
+            "rewards_peak_rss_mb",
+            mb,
+            Some((EVENTS_RSS_MB, false)),
+        ),
+    ];
+    for (label, key, fmt, target) in rows {
+        let mut row = vec![
+            label.to_string(),
+            target.map_or(String::new(), |(l, at_least)| {
+                format!("{} {}", if at_least { "≥" } else { "≤" }, fmt(l))
+            }),
+        ];
+        for (db, _) in EVENTS_DBS {
+            let v = &archives[db][key];
+            row.push(stat_cell(v, fmt));
+            row.push(match target {
+                Some((l, true)) => f(v, "median").map_or("-".into(), |x| met(x >= l)),
+                Some((l, false)) => f(v, "max").map_or("-".into(), |x| met(x <= l)),
+                None => String::new(),
+            });
+        }
+        t.push(row);
+    }
+    table(o, &t);
+    let _ = writeln!(
+        o,
+        "  sync time = the whole command as luckee reports it (open + migrate the archive, connect, fetch, write); peak RSS = GNU time's maximum resident set size"
+    );
+    let _ = writeln!(
+        o,
+        "  throughput judged on the median, RSS on the maximum; the reward txs were broadcast in {} (signed up front, one ordered stream per reporter); section {}",
+        flood["broadcast_seconds"].as_f64().map_or("?".into(), secs),
+        ev["section_seconds"].as_f64().map_or("?".into(), secs),
+    );
+}
+
+fn mb(x: f64) -> String {
+    format!("{x:.1} MB")
 }
 
 /// "ok −7%" within the budget, "OVER +37%" above it, "-" without one.

@@ -184,8 +184,11 @@ pub fn to_any<M: Message + Name>(msg: &M) -> Any {
 }
 
 impl ChainClient {
-    /// Signs `req` for `acct` with the given gas limit and fee.
-    fn sign(
+    /// Signs `req` (SIGN_MODE_DIRECT) for `acct` (account number and sequence) with the given
+    /// gas limit (gas) and fee (base denom of the network's gas price); nothing is sent.
+    ///
+    /// Errors: exit 2 for a fee denom or chain-id the SDK types refuse, or a signing failure.
+    pub fn sign(
         &self,
         signer: &Signer,
         acct: AccountInfo,
