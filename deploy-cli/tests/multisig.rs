@@ -1,11 +1,13 @@
 //! The admin multisig artifact (`artifacts/luckee_multisig.wasm`, issue 15's first part) on the
 //! devnet: stored and instantiated with instantiate2 as its own chain-level admin, a 2-of-3 of
 //! three funded voters minting through a proposal, and upgradable only by a passed proposal.
-//! The CLI does not drive it yet: these txs are built here from its typed messages.
+//! The CLI does not drive it yet: these txs are built here from its typed messages, the
+//! proposals' messages with `luckee::chain::cosmos_msg` (as the admin commands will).
 
 mod support;
 
 use cosmrs::proto::cosmwasm::wasm::v1 as wasm;
+use luckee::chain::cosmos_msg::to_cosmos_msg;
 use luckee::chain::tx::to_any;
 use luckee::chain::{TxOutcome, TxRequest};
 use luckee::keys::Signer;
@@ -155,23 +157,27 @@ fn the_multisig_artifact_runs_two_of_three_and_only_a_proposal_upgrades_it() {
     let to = voters[2].address.to_string();
 
     // Voter 0 proposes a mint (its own vote counts as yes): 1 of 2, not executable yet.
-    let mint = cosmwasm_std::WasmMsg::Execute {
-        contract_addr: token.clone(),
-        msg: cosmwasm_std::to_json_binary(&ft::ExecuteMsg::Mint {
+    // The proposal's messages are what the multisig would sign itself, converted by
+    // luckee::chain::cosmos_msg (as the admin commands will).
+    let as_multisig = |msg: cosmrs::Any| to_cosmos_msg(&msg).unwrap();
+    let mint = as_multisig(to_any(&wasm::MsgExecuteContract {
+        sender: ms.clone(),
+        contract: token.clone(),
+        msg: serde_json::to_vec(&ft::ExecuteMsg::Mint {
             recipient: to.clone(),
             amount: 5u128.into(),
         })
         .unwrap(),
         funds: vec![],
-    };
-    let propose = |title: &str, msg: cosmwasm_std::WasmMsg| {
+    }));
+    let propose = |title: &str, msg: cosmwasm_std::CosmosMsg| {
         let o = exec(
             &voters[0],
             &ms,
             &ExecuteMsg::Propose {
                 title: title.into(),
                 description: "luckee multisig e2e".into(),
-                msgs: vec![msg.into()],
+                msgs: vec![msg],
                 latest: None,
             },
         )
@@ -225,11 +231,12 @@ fn the_multisig_artifact_runs_two_of_three_and_only_a_proposal_upgrades_it() {
     assert!(migrate(&deployer).is_err(), "only the multisig migrates it");
     let id = propose(
         "migrate the multisig",
-        cosmwasm_std::WasmMsg::Migrate {
-            contract_addr: ms.clone(),
-            new_code_id: ms_code,
-            msg: cosmwasm_std::to_json_binary(&MigrateMsg {}).unwrap(),
-        },
+        as_multisig(to_any(&wasm::MsgMigrateContract {
+            sender: ms.clone(),
+            contract: ms.clone(),
+            code_id: ms_code,
+            msg: serde_json::to_vec(&MigrateMsg {}).unwrap(),
+        })),
     );
     exec(
         &voters[2],

@@ -18,6 +18,7 @@
 //! * other JSON-RPC errors from a healthy node: not retried (exit 3).
 
 pub mod blocks;
+pub mod cosmos_msg;
 pub mod ops;
 pub mod query;
 pub mod transport;
