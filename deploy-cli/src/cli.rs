@@ -127,6 +127,17 @@ pub enum Command {
         /// Which step.
         command: crate::cmd::events::EventsCommand,
     },
+    /// The voters' side of a cw3 multisig admin: list and show proposals (messages decoded into
+    /// luckee's words), vote, execute a passed one. Refused before any fee: a key that is not
+    /// a voter (exit 7), a proposal not open for it (exit 8).
+    Multisig {
+        /// Flags of every multisig subcommand.
+        #[command(flatten)]
+        args: crate::cmd::multisig::MultisigArgs,
+        #[command(subcommand)]
+        /// Which step.
+        command: crate::cmd::multisig::MultisigCommand,
+    },
     /// Print a shell completion script (clap_complete), e.g.
     /// `luckee completions bash > /etc/bash_completion.d/luckee`.
     Completions {

@@ -13,6 +13,8 @@
 //! | 4 | transient network failure | node unreachable, RPC timeouts or 5xx after retries, tx not included before the timeout | re-run later: a pending tx is looked up by hash first, nothing is sent twice |
 //! | 5 | busy | another `luckee` run holds the lock on the same state file, or another `luckee backup` runs on the same backup directory | wait for it to finish |
 //! | 6 | local I/O failure | the state file, its lock, a backup, an archive or a metrics file could not be read or written (permissions, full disk, read-only mount) | fix the file system; the state file is written atomically, so it is either the old or the new version |
+//! | 7 | not a voter | `luckee multisig vote` signed by a key that is not a voter of the multisig | use a voter's key; nothing was sent |
+//! | 8 | proposal not in a state for it | `multisig vote` on an executed, closed or expired proposal; `multisig execute` of one that has not passed or was already executed | `multisig show ID` says its status; nothing was sent |
 //!
 //! `luckee backup verify` exits 1 when a file of the backup is missing, extra or altered.
 //!
@@ -41,6 +43,10 @@ pub mod exit {
     pub const BUSY: i32 = 5;
     /// A local file (state, lock, backup, metrics) could not be read or written.
     pub const IO: i32 = 6;
+    /// The signer is not a voter of the multisig.
+    pub const NOT_VOTER: i32 = 7;
+    /// The proposal's status (or expiry) does not allow the vote or execute asked.
+    pub const PROPOSAL: i32 = 8;
 }
 
 /// Exit codes of the monitoring commands `ops health` and `ops gas` (the Nagios plugin
@@ -71,6 +77,9 @@ Exit codes:
      on the same backup directory)
   6  local I/O failure (state file, lock, backup or metrics file could not be
      read or written: permissions, full disk)
+  7  not a voter of the multisig (multisig vote); nothing sent
+  8  proposal not open for it (vote: executed, closed or expired; execute: not
+     passed, or already executed); nothing sent
 backup verify: 1 when a file of the backup is missing, extra or altered.
 ops health, ops gas (Nagios plugin codes): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.";
 
@@ -151,6 +160,12 @@ pub enum Error {
     /// Another run holds the lock on the state file (exit 5).
     #[error("another luckee run holds the lock on {0}; wait for it to finish")]
     Busy(String),
+    /// The signer is not a voter of the multisig (exit 7); nothing was sent.
+    #[error("{0}")]
+    NotVoter(String),
+    /// A multisig proposal's status does not allow what was asked (exit 8); nothing was sent.
+    #[error("{0}")]
+    Proposal(String),
     /// A monitoring command (`ops health`, `ops gas`) ended WARNING, CRITICAL or UNKNOWN; its
     /// report was already printed. `code` is the Nagios code ([`monitoring`]).
     #[error("{summary}")]
@@ -190,6 +205,8 @@ impl Error {
             Error::TxFailed { .. } | Error::Simulation { .. } | Error::Chain(_) => exit::TX_FAILED,
             Error::Network(_) => exit::NETWORK,
             Error::Busy(_) => exit::BUSY,
+            Error::NotVoter(_) => exit::NOT_VOTER,
+            Error::Proposal(_) => exit::PROPOSAL,
             Error::Check { code, .. } => *code,
         }
     }
@@ -245,8 +262,10 @@ mod tests {
             Error::network("x").exit_code(),
             Error::Busy("x".into()).exit_code(),
             Error::io("read", "/x", std::io::Error::other("boom")).exit_code(),
+            Error::NotVoter("x".into()).exit_code(),
+            Error::Proposal("x".into()).exit_code(),
         ];
-        assert_eq!(codes, [2, 1, 3, 4, 5, 6]);
+        assert_eq!(codes, [2, 1, 3, 4, 5, 6, 7, 8]);
         let mut sorted = codes.to_vec();
         sorted.sort();
         sorted.dedup();

@@ -6,6 +6,9 @@
 
 mod support;
 
+use serde_json::Value;
+use support::Workdir;
+
 use cosmrs::proto::cosmwasm::wasm::v1 as wasm;
 use luckee::chain::cosmos_msg::to_cosmos_msg;
 use luckee::chain::tx::to_any;
@@ -19,9 +22,14 @@ use luckee_types::ft;
 use support::{devnet, fund, random_mnemonic, repo_root};
 
 fn account() -> Signer {
-    let s = Signer::from_phrase(&random_mnemonic(), "wasm", 0).unwrap();
+    account_with_phrase().0
+}
+
+fn account_with_phrase() -> (Signer, String) {
+    let phrase = random_mnemonic();
+    let s = Signer::from_phrase(&phrase, "wasm", 0).unwrap();
     fund(s.address.as_ref(), 5_000_000);
-    s
+    (s, phrase)
 }
 
 fn send(who: &Signer, msgs: Vec<cosmrs::Any>) -> luckee::Result<TxOutcome> {
@@ -86,7 +94,13 @@ fn balance(token: &str, who: &str) -> u128 {
 #[test]
 fn the_multisig_artifact_runs_two_of_three_and_only_a_proposal_upgrades_it() {
     let deployer = account();
-    let voters = [account(), account(), account()];
+    let with_phrases = [
+        account_with_phrase(),
+        account_with_phrase(),
+        account_with_phrase(),
+    ];
+    let phrases: Vec<String> = with_phrases.iter().map(|(_, p)| p.clone()).collect();
+    let voters = with_phrases.map(|(s, _)| s);
     let (ms_code, checksum) = store(&deployer, "luckee_multisig.wasm");
     let (ft_code, _) = store(&deployer, "mock_ft.wasm");
 
@@ -255,4 +269,112 @@ fn the_multisig_artifact_runs_two_of_three_and_only_a_proposal_upgrades_it() {
     );
     let p: ProposalResponse = query(&ms, &QueryMsg::Proposal { proposal_id: id });
     assert_eq!(p.status, Status::Executed);
+
+    // The voters' side through `luckee multisig`, each voter with a key file of its own.
+    let w = Workdir::new();
+    for (i, phrase) in phrases.iter().enumerate() {
+        w.write_key_file(&format!("voter{i}.key"), phrase, 0o600);
+    }
+    let outsider_phrase = account_with_phrase();
+    w.write_key_file("outsider.key", &outsider_phrase.1, 0o600);
+    let ms_cli = |key: &str, args: &[&str]| {
+        let mut all = vec![
+            "--mnemonic-file",
+            key,
+            "multisig",
+            "--multisig",
+            ms.as_str(),
+        ];
+        all.extend(args);
+        w.luckee(&all)
+    };
+    // Not an address (2), not a multisig (3).
+    let r = w.luckee(&["multisig", "--multisig", "wasm1xyz", "list"]);
+    assert_eq!(r.code(), Some(2), "{}", r.stderr());
+    let r = w.luckee(&["multisig", "--multisig", &token, "list"]);
+    assert_eq!(r.code(), Some(3), "{}", r.stderr());
+    assert!(
+        r.stderr().contains("does not answer as a cw3 multisig"),
+        "{}",
+        r.stderr()
+    );
+    let mint10 = as_multisig(to_any(&wasm::MsgExecuteContract {
+        sender: ms.clone(),
+        contract: token.clone(),
+        msg: serde_json::to_vec(&ft::ExecuteMsg::Mint {
+            recipient: to.clone(),
+            amount: 10u128.into(),
+        })
+        .unwrap(),
+        funds: vec![],
+    }));
+    let id = propose("mint 10", mint10).to_string();
+    let list = ms_cli("voter0.key", &["list", "-o", "json"]).ok().json();
+    let line = list["proposals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"].as_u64().map(|n| n.to_string()).as_deref() == Some(id.as_str()))
+        .cloned()
+        .unwrap_or(Value::Null);
+    assert_eq!(line["status"], "open", "{list}");
+    let show = ms_cli("voter0.key", &["show", &id, "-o", "json"])
+        .ok()
+        .json();
+    let said = show["messages"][0].as_str().unwrap_or_default().to_string();
+    assert!(
+        said.starts_with(&format!("execute {token}: ")) && said.contains(r#""mint""#),
+        "{show}"
+    );
+    assert_eq!(show["votes"].as_array().map(Vec::len), Some(1), "{show}");
+    // Refused before any fee: an outsider's vote (7), executing an open proposal (8).
+    let seq = |a: &str| d.block_on(c.account(a)).unwrap().unwrap().sequence;
+    let before = seq(outsider_phrase.0.address.as_ref());
+    let r = ms_cli("outsider.key", &["vote", &id, "yes"]);
+    assert_eq!(r.code(), Some(7), "{}", r.stderr());
+    assert!(r.stderr().contains("is not a voter"), "{}", r.stderr());
+    let r = ms_cli("outsider.key", &["execute", &id]);
+    assert_eq!(r.code(), Some(8), "{}", r.stderr());
+    assert_eq!(
+        seq(outsider_phrase.0.address.as_ref()),
+        before,
+        "no fee paid"
+    );
+    let voted = ms_cli("voter1.key", &["vote", &id, "yes", "-o", "json"])
+        .ok()
+        .json();
+    assert_eq!(voted["status"], "passed", "{voted}");
+    let done = ms_cli("outsider.key", &["execute", &id, "-o", "json"])
+        .ok()
+        .json();
+    assert_eq!(done["status"], "executed", "{done}");
+    assert_eq!(balance(&token, &to), 15);
+    let r = ms_cli("outsider.key", &["execute", &id]);
+    assert_eq!(r.code(), Some(8), "{}", r.stderr());
+    assert!(r.stderr().contains("already executed"), "{}", r.stderr());
+    let r = ms_cli("voter2.key", &["vote", &id, "no"]);
+    assert_eq!(r.code(), Some(8), "{}", r.stderr());
+    // An expired proposal takes no vote (the voting period is in time: so is `latest`).
+    let now = d.block_on(c.status()).unwrap().latest_block_time;
+    let ends = now as u64 + 2;
+    let short = exec(
+        &voters[0],
+        &ms,
+        &ExecuteMsg::Propose {
+            title: "expires at once".into(),
+            description: String::new(),
+            msgs: vec![],
+            latest: Some(luckee_multisig::msg::Expiration::AtTime(
+                cosmwasm_std::Timestamp::from_seconds(ends),
+            )),
+        },
+    )
+    .unwrap();
+    let short = short.event_attr("wasm", "proposal_id").unwrap();
+    while (d.block_on(c.status()).unwrap().latest_block_time as u64) <= ends {
+        std::thread::sleep(std::time::Duration::from_millis(250));
+    }
+    let r = ms_cli("voter1.key", &["vote", &short, "yes"]);
+    assert_eq!(r.code(), Some(8), "{}", r.stderr());
+    assert!(r.stderr().contains("expired"), "{}", r.stderr());
 }

@@ -3,6 +3,7 @@
 pub mod backup;
 pub mod deploy;
 pub mod events;
+pub mod multisig;
 pub mod ops;
 pub mod plan;
 

@@ -10,9 +10,11 @@
 //! * [`IncentiveClient`] — `luckee_incentive` ([`incentive`]);
 //! * [`FtClient`] — the cw20 token ([`ft`]);
 //! * [`RegistryClient`] — the member registry ([`registry`]).
+//! * [`multisig::MultisigClient`] — a cw3 multisig admin (not one of the stack's kinds yet).
 
 pub mod ft;
 pub mod incentive;
+pub mod multisig;
 pub mod registry;
 
 use std::fmt;

@@ -1,0 +1,599 @@
+//! `luckee multisig --multisig ADDRESS list | show ID | vote ID yes|no|abstain | execute ID` —
+//! the voters' side of a cw3 multisig admin (issue 15; luckee does not yet deploy the multisig
+//! nor route admin commands through it).
+//!
+//! `show` decodes each proposal message back into luckee's words: which of the deployment's
+//! contracts (by name, from the state file when there is one), and what (the execute
+//! message's variant with its JSON, a migrate to a code id, an admin change). `vote` and
+//! `execute` are refused before any fee: a signer that is not a voter (exit 7), a proposal
+//! whose status or expiry does not allow it (exit 8) — the same rules the contract applies
+//! ([`check_vote`], [`check_execute`], pure).
+
+use clap::{Args, Subcommand, ValueEnum};
+use cosmrs::proto::cosmwasm::wasm::v1 as wasm;
+use cosmwasm_std::{BlockInfo, Timestamp};
+use luckee_multisig::msg::{ExecuteMsg, ProposalResponse, Status, Vote};
+use prost::{Message, Name};
+use serde::Serialize;
+
+use super::{Context, TxSummary};
+use crate::chain::cosmos_msg;
+use crate::chain::TxRequest;
+use crate::contracts::multisig::MultisigClient;
+use crate::contracts::ContractKind;
+use crate::error::{Error, Result};
+use crate::ui::Report;
+
+/// Flags of every `multisig` subcommand.
+#[derive(Debug, Clone, Args)]
+pub struct MultisigArgs {
+    /// Address of the cw3 multisig.
+    #[arg(long, env = "LUCKEE_MULTISIG", value_name = "ADDRESS")]
+    pub multisig: String,
+}
+
+/// `luckee multisig …`
+#[derive(Debug, Subcommand)]
+pub enum MultisigCommand {
+    /// Every proposal: id, status, expiry, title.
+    List,
+    /// One proposal: status, votes against the threshold, and each message in luckee's words.
+    Show {
+        /// Proposal id.
+        id: u64,
+    },
+    /// Vote on a proposal, signed by a voter's key (--mnemonic-file / LUCKEE_MNEMONIC).
+    Vote {
+        /// Proposal id.
+        id: u64,
+        /// yes, no or abstain.
+        vote: VoteArg,
+    },
+    /// Execute a passed proposal (any key may).
+    Execute {
+        /// Proposal id.
+        id: u64,
+    },
+}
+
+/// A vote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum VoteArg {
+    /// In favour.
+    Yes,
+    /// Against.
+    No,
+    /// Counted for the quorum only.
+    Abstain,
+}
+
+impl From<VoteArg> for Vote {
+    fn from(v: VoteArg) -> Vote {
+        match v {
+            VoteArg::Yes => Vote::Yes,
+            VoteArg::No => Vote::No,
+            VoteArg::Abstain => Vote::Abstain,
+        }
+    }
+}
+
+/// Refuses a vote the contract would refuse (pure): exit 7 when `weight` is `None` (not a
+/// voter), exit 8 when the proposal is executed or closed, or expired at `block`.
+pub fn check_vote(
+    p: &ProposalResponse,
+    voter: &str,
+    weight: Option<u64>,
+    block: &BlockInfo,
+) -> Result<()> {
+    if weight.is_none() {
+        return Err(Error::NotVoter(format!(
+            "nothing sent: {voter} is not a voter of this multisig: use a voter's key (--mnemonic-file / LUCKEE_MNEMONIC); `luckee multisig show {}` lists who voted",
+            p.id
+        )));
+    }
+    if ![Status::Open, Status::Passed, Status::Rejected].contains(&p.status) {
+        return Err(Error::Proposal(format!(
+            "nothing sent: proposal {} is {}: it takes no more votes",
+            p.id,
+            status_name(p.status)
+        )));
+    }
+    if p.expires.is_expired(block) {
+        return Err(Error::Proposal(format!(
+            "nothing sent: proposal {} expired ({}): it takes no more votes",
+            p.id, p.expires
+        )));
+    }
+    Ok(())
+}
+
+/// Refuses an execute the contract would refuse (pure): exit 8 unless the proposal passed.
+pub fn check_execute(p: &ProposalResponse) -> Result<()> {
+    if p.status != Status::Passed {
+        let hint = match p.status {
+            Status::Open => ": it needs more yes votes (`luckee multisig show` counts them)",
+            Status::Executed => ": it was already executed",
+            _ => "",
+        };
+        return Err(Error::Proposal(format!(
+            "nothing sent: proposal {} is {}, not passed{hint}",
+            p.id,
+            status_name(p.status)
+        )));
+    }
+    Ok(())
+}
+
+fn status_name(s: Status) -> &'static str {
+    match s {
+        Status::Pending => "pending",
+        Status::Open => "open",
+        Status::Rejected => "rejected",
+        Status::Passed => "passed",
+        Status::Executed => "executed",
+    }
+}
+
+/// One proposal message in luckee's words (pure): `names` maps the deployment's addresses to
+/// their contract names; the multisig is the sender of every message it dispatches.
+pub fn describe(
+    msg: &cosmwasm_std::CosmosMsg,
+    multisig: &str,
+    names: &[(String, String)],
+) -> String {
+    let name = |addr: &str| {
+        names
+            .iter()
+            .find(|(a, _)| a == addr)
+            .map(|(_, n)| format!("{n} ({addr})"))
+            .unwrap_or_else(|| addr.to_string())
+    };
+    let any = match cosmos_msg::to_any(msg, multisig) {
+        Ok(a) => a,
+        Err(e) => return format!("not decoded: {e}"),
+    };
+    let decoded = if any.type_url == wasm::MsgExecuteContract::type_url() {
+        wasm::MsgExecuteContract::decode(any.value.as_slice()).map(|m| {
+            let json = String::from_utf8_lossy(&m.msg).into_owned();
+            let funds: Vec<String> = m
+                .funds
+                .iter()
+                .map(|c| format!("{}{}", c.amount, c.denom))
+                .collect();
+            let funds = if funds.is_empty() {
+                String::new()
+            } else {
+                format!(" with {}", funds.join(","))
+            };
+            format!("execute {}: {json}{funds}", name(&m.contract))
+        })
+    } else if any.type_url == wasm::MsgMigrateContract::type_url() {
+        wasm::MsgMigrateContract::decode(any.value.as_slice()).map(|m| {
+            format!(
+                "migrate {} to code {} with {}",
+                name(&m.contract),
+                m.code_id,
+                String::from_utf8_lossy(&m.msg)
+            )
+        })
+    } else if any.type_url == wasm::MsgUpdateAdmin::type_url() {
+        wasm::MsgUpdateAdmin::decode(any.value.as_slice()).map(|m| {
+            format!(
+                "set the chain-level admin of {} to {}",
+                name(&m.contract),
+                name(&m.new_admin)
+            )
+        })
+    } else if any.type_url == wasm::MsgClearAdmin::type_url() {
+        wasm::MsgClearAdmin::decode(any.value.as_slice())
+            .map(|m| format!("clear the chain-level admin of {}", name(&m.contract)))
+    } else {
+        return format!("not decoded: {}", any.type_url);
+    };
+    decoded.unwrap_or_else(|e| format!("not decoded: {e}"))
+}
+
+/// One line of `multisig list`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProposalLine {
+    /// Proposal id.
+    pub id: u64,
+    /// `open`, `passed`, `rejected`, `executed`, `pending`.
+    pub status: &'static str,
+    /// When voting ends (block height or time, as cw-utils prints it).
+    pub expires: String,
+    /// Title.
+    pub title: String,
+    /// Who proposed it.
+    pub proposer: String,
+}
+
+/// Result of `multisig list`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ListReport {
+    /// The multisig.
+    pub multisig: String,
+    /// Its threshold, as cw3 describes it (JSON).
+    pub threshold: serde_json::Value,
+    /// Every proposal, oldest first.
+    pub proposals: Vec<ProposalLine>,
+}
+
+impl Report for ListReport {
+    fn text(&self) -> String {
+        let mut out = format!(
+            "multisig {} (threshold {})\n",
+            self.multisig, self.threshold
+        );
+        if self.proposals.is_empty() {
+            out += "no proposal\n";
+        }
+        for p in &self.proposals {
+            out += &format!(
+                "{:>4}  {:<9} {:<28} {}\n",
+                p.id, p.status, p.expires, p.title
+            );
+        }
+        out
+    }
+}
+
+/// Result of `multisig show`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ShowReport {
+    /// The multisig.
+    pub multisig: String,
+    /// Proposal id.
+    pub id: u64,
+    /// Title and description.
+    pub title: String,
+    /// Description.
+    pub description: String,
+    /// Status now.
+    pub status: &'static str,
+    /// Expiry.
+    pub expires: String,
+    /// Who proposed it.
+    pub proposer: String,
+    /// The threshold that applies to it (JSON).
+    pub threshold: serde_json::Value,
+    /// `(voter, vote, weight)` of every vote cast.
+    pub votes: Vec<(String, String, u64)>,
+    /// Each message in luckee's words.
+    pub messages: Vec<String>,
+    /// The messages as the proposal holds them (cw3 `CosmosMsg` JSON).
+    pub raw: serde_json::Value,
+}
+
+impl Report for ShowReport {
+    fn text(&self) -> String {
+        let mut out = format!(
+            "proposal {} of {}: {}\nstatus {}, expires {}, proposed by {}\nthreshold {}\n",
+            self.id,
+            self.multisig,
+            self.title,
+            self.status,
+            self.expires,
+            self.proposer,
+            self.threshold
+        );
+        if !self.description.is_empty() {
+            out += &format!("{}\n", self.description);
+        }
+        out += "votes:\n";
+        for (voter, vote, weight) in &self.votes {
+            out += &format!("  {vote:<8} {voter} (weight {weight})\n");
+        }
+        out += "messages:\n";
+        for (i, m) in self.messages.iter().enumerate() {
+            out += &format!("  {}. {m}\n", i + 1);
+        }
+        out
+    }
+}
+
+/// Result of `multisig vote` / `execute`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ActReport {
+    /// The multisig.
+    pub multisig: String,
+    /// Proposal id.
+    pub id: u64,
+    /// `vote yes`, `vote no`, `vote abstain` or `execute`.
+    pub action: String,
+    /// Status after the tx (or now, with --dry-run).
+    pub status: &'static str,
+    /// The tx.
+    #[serde(flatten)]
+    pub tx: TxSummary,
+}
+
+impl Report for ActReport {
+    fn text(&self) -> String {
+        let mut out = format!(
+            "{} on proposal {} of {}: status {}\n",
+            self.action, self.id, self.multisig, self.status
+        );
+        if let Some(l) = self.tx.line() {
+            out += &format!("{l}\n");
+        }
+        out
+    }
+}
+
+fn json<T: Serialize>(v: &T) -> serde_json::Value {
+    serde_json::to_value(v).unwrap_or(serde_json::Value::Null)
+}
+
+/// Runs one `multisig` subcommand.
+pub async fn run(ctx: &Context, args: &MultisigArgs, cmd: MultisigCommand) -> Result<()> {
+    let prefix = &ctx.net.bech32_prefix;
+    match args.multisig.parse::<cosmrs::AccountId>() {
+        Ok(a) if a.prefix() == prefix.as_str() => {}
+        _ => {
+            return Err(Error::usage(format!(
+                "--multisig {}: not a bech32 address with prefix {prefix}",
+                args.multisig
+            )))
+        }
+    }
+    let client = ctx.connect().await?;
+    let ms = MultisigClient::new(&client, args.multisig.clone());
+    let threshold = ms.threshold().await?;
+    match cmd {
+        MultisigCommand::List => {
+            let proposals = ms
+                .proposals()
+                .await?
+                .into_iter()
+                .map(|p| ProposalLine {
+                    id: p.id,
+                    status: status_name(p.status),
+                    expires: p.expires.to_string(),
+                    title: p.title,
+                    proposer: p.proposer.to_string(),
+                })
+                .collect();
+            ctx.print(&ListReport {
+                multisig: ms.address.clone(),
+                threshold: json(&threshold),
+                proposals,
+            });
+            Ok(())
+        }
+        MultisigCommand::Show { id } => {
+            let p = ms.proposal(id).await?;
+            let names = deployment_names(ctx);
+            let votes = ms
+                .votes(id)
+                .await?
+                .votes
+                .into_iter()
+                .map(|v| (v.voter, format!("{:?}", v.vote).to_lowercase(), v.weight))
+                .collect();
+            ctx.print(&ShowReport {
+                multisig: ms.address.clone(),
+                id,
+                messages: p
+                    .msgs
+                    .iter()
+                    .map(|m| describe(m, &ms.address, &names))
+                    .collect(),
+                raw: json(&p.msgs),
+                title: p.title,
+                description: p.description,
+                status: status_name(p.status),
+                expires: p.expires.to_string(),
+                proposer: p.proposer.to_string(),
+                threshold: json(&p.threshold),
+                votes,
+            });
+            Ok(())
+        }
+        MultisigCommand::Vote { id, vote } => {
+            let signer = ctx.signer()?;
+            let p = ms.proposal(id).await?;
+            let weight = ms.weight(signer.address.as_ref()).await?;
+            let status = client.status().await?;
+            let block = BlockInfo {
+                height: status.height,
+                time: Timestamp::from_seconds(status.latest_block_time.max(0) as u64),
+                chain_id: ctx.net.chain_id.clone(),
+            };
+            check_vote(&p, signer.address.as_ref(), weight, &block)?;
+            let msg = ExecuteMsg::Vote {
+                proposal_id: id,
+                vote: vote.into(),
+            };
+            let action = format!("vote {}", format!("{vote:?}").to_lowercase());
+            act(ctx, &client, &ms, &signer, id, &msg, action).await
+        }
+        MultisigCommand::Execute { id } => {
+            let signer = ctx.signer()?;
+            let p = ms.proposal(id).await?;
+            check_execute(&p)?;
+            let msg = ExecuteMsg::Execute { proposal_id: id };
+            act(ctx, &client, &ms, &signer, id, &msg, "execute".into()).await
+        }
+    }
+}
+
+/// Sends (or with --dry-run simulates) `msg` to the multisig and reports the proposal's
+/// status afterwards.
+async fn act(
+    ctx: &Context,
+    client: &crate::chain::ChainClient,
+    ms: &MultisigClient<'_>,
+    signer: &crate::keys::Signer,
+    id: u64,
+    msg: &ExecuteMsg,
+    action: String,
+) -> Result<()> {
+    let req = TxRequest {
+        msgs: vec![ms.execute(signer.address.as_ref(), msg)?],
+        memo: format!("luckee multisig {action} {id}"),
+        tags: vec!["multisig".into()],
+    };
+    let mut tx = TxSummary::default();
+    if ctx.dry_run {
+        tx.dry_run = Some(client.estimate_fresh(signer, &req).await?);
+    } else {
+        let o = client.send(signer, &req, &mut |_| Ok(())).await?;
+        tx.tx = Some(o.hash);
+        tx.height = Some(o.height);
+        tx.gas_used = Some(o.gas_used);
+    }
+    let status = status_name(ms.proposal(id).await?.status);
+    ctx.print(&ActReport {
+        multisig: ms.address.clone(),
+        id,
+        action,
+        status,
+        tx,
+    });
+    Ok(())
+}
+
+/// `(address, contract name)` of the deployment recorded in the state dir, if any.
+fn deployment_names(ctx: &Context) -> Vec<(String, String)> {
+    let dir = ctx.cwd.join(&ctx.plan.state_dir);
+    let Ok(Some(state)) = crate::state::read_snapshot(&dir, &ctx.net.chain_id) else {
+        return vec![];
+    };
+    ContractKind::ALL
+        .iter()
+        .filter_map(|k| Some((state.address_of(*k)?.to_string(), k.name().to_string())))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cosmwasm_std::{to_json_binary, Addr, CosmosMsg, WasmMsg};
+    use luckee_multisig::msg::{Expiration, ThresholdResponse};
+
+    fn proposal(status: Status, expires: Expiration) -> ProposalResponse {
+        ProposalResponse {
+            id: 4,
+            title: "t".into(),
+            description: String::new(),
+            msgs: vec![],
+            status,
+            expires,
+            threshold: ThresholdResponse::AbsoluteCount {
+                weight: 2,
+                total_weight: 3,
+            },
+            proposer: Addr::unchecked("wasm1a"),
+            deposit: None,
+        }
+    }
+
+    fn block(height: u64) -> BlockInfo {
+        BlockInfo {
+            height,
+            time: Timestamp::from_seconds(1_000),
+            chain_id: "c".into(),
+        }
+    }
+
+    #[test]
+    fn votes_follow_the_contracts_rules() {
+        let open = proposal(Status::Open, Expiration::AtHeight(100));
+        assert!(check_vote(&open, "wasm1v", Some(1), &block(50)).is_ok());
+        assert_eq!(
+            check_vote(&open, "wasm1x", None, &block(50))
+                .unwrap_err()
+                .exit_code(),
+            7
+        );
+        assert_eq!(
+            check_vote(&open, "wasm1v", Some(1), &block(100))
+                .unwrap_err()
+                .exit_code(),
+            8
+        );
+        let at_time = proposal(
+            Status::Passed,
+            Expiration::AtTime(Timestamp::from_seconds(999)),
+        );
+        assert_eq!(
+            check_vote(&at_time, "wasm1v", Some(1), &block(1))
+                .unwrap_err()
+                .exit_code(),
+            8
+        );
+        for s in [Status::Executed, Status::Pending] {
+            let p = proposal(s, Expiration::Never {});
+            assert_eq!(
+                check_vote(&p, "wasm1v", Some(1), &block(1))
+                    .unwrap_err()
+                    .exit_code(),
+                8
+            );
+        }
+        // A passed or rejected proposal still takes votes until it expires (cw3's rule).
+        for s in [Status::Passed, Status::Rejected] {
+            assert!(check_vote(
+                &proposal(s, Expiration::Never {}),
+                "wasm1v",
+                Some(1),
+                &block(1)
+            )
+            .is_ok());
+        }
+    }
+
+    #[test]
+    fn only_a_passed_proposal_executes() {
+        assert!(check_execute(&proposal(Status::Passed, Expiration::Never {})).is_ok());
+        for s in [
+            Status::Open,
+            Status::Rejected,
+            Status::Executed,
+            Status::Pending,
+        ] {
+            let e = check_execute(&proposal(s, Expiration::Never {})).unwrap_err();
+            assert_eq!(e.exit_code(), 8, "{s:?}");
+        }
+        let e = check_execute(&proposal(Status::Executed, Expiration::Never {})).unwrap_err();
+        assert!(e.to_string().contains("already executed"), "{e}");
+    }
+
+    #[test]
+    fn messages_read_in_luckee_words() {
+        let names = vec![("wasm1inc".to_string(), "luckee_incentive".to_string())];
+        let pause: CosmosMsg = WasmMsg::Execute {
+            contract_addr: "wasm1inc".into(),
+            msg: to_json_binary(&serde_json::json!({"emergency_pause": {"paused": false}}))
+                .unwrap(),
+            funds: vec![],
+        }
+        .into();
+        assert_eq!(
+            describe(&pause, "wasm1ms", &names),
+            r#"execute luckee_incentive (wasm1inc): {"emergency_pause":{"paused":false}}"#
+        );
+        let migrate: CosmosMsg = WasmMsg::Migrate {
+            contract_addr: "wasm1inc".into(),
+            new_code_id: 9,
+            msg: to_json_binary(&serde_json::json!({})).unwrap(),
+        }
+        .into();
+        assert_eq!(
+            describe(&migrate, "wasm1ms", &names),
+            "migrate luckee_incentive (wasm1inc) to code 9 with {}"
+        );
+        let admin: CosmosMsg = WasmMsg::UpdateAdmin {
+            contract_addr: "wasm1other".into(),
+            admin: "wasm1ms".into(),
+        }
+        .into();
+        assert_eq!(
+            describe(&admin, "wasm1ms", &names),
+            "set the chain-level admin of wasm1other to wasm1ms"
+        );
+        let bank: CosmosMsg = cosmwasm_std::BankMsg::Burn { amount: vec![] }.into();
+        assert!(describe(&bank, "wasm1ms", &names).starts_with("not decoded"));
+    }
+}
