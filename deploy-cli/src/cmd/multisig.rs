@@ -12,7 +12,7 @@
 use clap::{Args, Subcommand, ValueEnum};
 use cosmrs::proto::cosmwasm::wasm::v1 as wasm;
 use cosmwasm_std::{BlockInfo, Timestamp};
-use luckee_multisig::msg::{ExecuteMsg, ProposalResponse, Status, Vote};
+use luckee_multisig::msg::{ExecuteMsg, Expiration, ProposalResponse, Status, Vote};
 use prost::{Message, Name};
 use serde::Serialize;
 
@@ -101,7 +101,8 @@ pub fn check_vote(
     if p.expires.is_expired(block) {
         return Err(Error::Proposal(format!(
             "nothing sent: proposal {} expired ({}): it takes no more votes",
-            p.id, p.expires
+            p.id,
+            expiry(&p.expires)
         )));
     }
     Ok(())
@@ -124,6 +125,15 @@ pub fn check_execute(p: &ProposalResponse) -> Result<()> {
     Ok(())
 }
 
+/// When voting ends, readable: `height H`, an RFC 3339 UTC time, or `never` (pure).
+pub fn expiry(e: &Expiration) -> String {
+    match e {
+        Expiration::AtHeight(h) => format!("height {h}"),
+        Expiration::AtTime(t) => crate::clock::rfc3339(t.seconds() as i64),
+        Expiration::Never {} => "never".into(),
+    }
+}
+
 fn status_name(s: Status) -> &'static str {
     match s {
         Status::Pending => "pending",
@@ -142,6 +152,9 @@ pub fn describe(
     names: &[(String, String)],
 ) -> String {
     let name = |addr: &str| {
+        if addr == multisig {
+            return format!("this multisig ({addr})");
+        }
         names
             .iter()
             .find(|(a, _)| a == addr)
@@ -349,7 +362,7 @@ pub async fn run(ctx: &Context, args: &MultisigArgs, cmd: MultisigCommand) -> Re
                 .map(|p| ProposalLine {
                     id: p.id,
                     status: status_name(p.status),
-                    expires: p.expires.to_string(),
+                    expires: expiry(&p.expires),
                     title: p.title,
                     proposer: p.proposer.to_string(),
                 })
@@ -383,7 +396,7 @@ pub async fn run(ctx: &Context, args: &MultisigArgs, cmd: MultisigCommand) -> Re
                 title: p.title,
                 description: p.description,
                 status: status_name(p.status),
-                expires: p.expires.to_string(),
+                expires: expiry(&p.expires),
                 proposer: p.proposer.to_string(),
                 threshold: json(&p.threshold),
                 votes,
@@ -470,7 +483,7 @@ fn deployment_names(ctx: &Context) -> Vec<(String, String)> {
 mod tests {
     use super::*;
     use cosmwasm_std::{to_json_binary, Addr, CosmosMsg, WasmMsg};
-    use luckee_multisig::msg::{Expiration, ThresholdResponse};
+    use luckee_multisig::msg::ThresholdResponse;
 
     fn proposal(status: Status, expires: Expiration) -> ProposalResponse {
         ProposalResponse {
@@ -591,8 +604,24 @@ mod tests {
         .into();
         assert_eq!(
             describe(&admin, "wasm1ms", &names),
-            "set the chain-level admin of wasm1other to wasm1ms"
+            "set the chain-level admin of wasm1other to this multisig (wasm1ms)"
         );
+        let own: CosmosMsg = WasmMsg::Migrate {
+            contract_addr: "wasm1ms".into(),
+            new_code_id: 3,
+            msg: to_json_binary(&serde_json::json!({})).unwrap(),
+        }
+        .into();
+        assert_eq!(
+            describe(&own, "wasm1ms", &names),
+            "migrate this multisig (wasm1ms) to code 3 with {}"
+        );
+        assert_eq!(expiry(&Expiration::AtHeight(7)), "height 7");
+        assert_eq!(
+            expiry(&Expiration::AtTime(Timestamp::from_seconds(1_795_501_800))),
+            "2026-11-24T06:30:00Z"
+        );
+        assert_eq!(expiry(&Expiration::Never {}), "never");
         let bank: CosmosMsg = cosmwasm_std::BankMsg::Burn { amount: vec![] }.into();
         assert!(describe(&bank, "wasm1ms", &names).starts_with("not decoded"));
     }
