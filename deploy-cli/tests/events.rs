@@ -502,12 +502,7 @@ fn sync_stats_follow_and_kill_on_sqlite() {
     assert_eq!(cursor_of(&db), Some(cursor));
 
     // ops monitor --events-db serves the archive's counters and reads what a later sync adds.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let listen = format!("127.0.0.1:{port}");
+    let listen = format!("127.0.0.1:{}", support::free_port());
     let (_, mut monitor) = s.w.spawn(&[
         "ops",
         "monitor",
@@ -524,11 +519,7 @@ fn sync_stats_follow_and_kill_on_sqlite() {
     let served = |line: &str| {
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
-            let out = Command::new("curl")
-                .args(["-s", "-m", "5", &format!("http://{listen}/metrics")])
-                .output()
-                .unwrap();
-            let body = String::from_utf8_lossy(&out.stdout).into_owned();
+            let (_, body) = support::http_get(&format!("http://{listen}/metrics"));
             if body.contains(line) {
                 return body;
             }

@@ -231,6 +231,14 @@ fn deployment(ctx: &Context) -> Result<(DeploymentState, BTreeSet<String>)> {
     Ok((state, ours))
 }
 
+/// The incentive's address in `state`. Errors: exit 2 when none is recorded.
+fn incentive_of(state: &DeploymentState) -> Result<String> {
+    state
+        .address_of(ContractKind::Incentive)
+        .map(str::to_string)
+        .ok_or_else(|| Error::usage("no incentive contract recorded in the deployment state"))
+}
+
 /// The height ranges of one run, `size` heights each (pure).
 pub fn batches(from: u64, to: u64, size: u64) -> Vec<(u64, u64)> {
     if from > to {
@@ -495,11 +503,7 @@ async fn stats(ctx: &Context, a: &StatsArgs) -> Result<()> {
         day.map_err(|e| Error::usage(format!("--day: {e}")))?,
     );
     let archive = open_archive(ctx, &a.db).await?;
-    let (state, _) = deployment(ctx)?;
-    let incentive = state
-        .address_of(ContractKind::Incentive)
-        .ok_or_else(|| Error::usage("no incentive contract recorded in the deployment state"))?
-        .to_string();
+    let incentive = incentive_of(&deployment(ctx)?.0)?;
     // One consistent read: a prune committing meanwhile is wholly in or out.
     let snap = archive.snapshot(&ctx.net.chain_id, &incentive, 0).await?;
     let (cursor, pruned, all) = (snap.cursor, snap.pruned, snap.stats);
@@ -561,11 +565,7 @@ impl Report for PruneReport {
 
 async fn prune(ctx: &Context, a: &PruneArgs) -> Result<()> {
     let archive = open_archive(ctx, &a.db).await?;
-    let (state, _) = deployment(ctx)?;
-    let incentive = state
-        .address_of(ContractKind::Incentive)
-        .ok_or_else(|| Error::usage("no incentive contract recorded in the deployment state"))?
-        .to_string();
+    let incentive = incentive_of(&deployment(ctx)?.0)?;
     archive.cursor(&ctx.net.chain_id).await?;
     let keep_from = prune_cutoff(crate::clock::unix_now() as i64, a.older_than);
     let txs_deleted = if ctx.dry_run {

@@ -10,14 +10,11 @@
 //! ([`check_vote`], [`check_execute`], pure).
 
 use clap::{Args, Subcommand, ValueEnum};
-use cosmrs::proto::cosmwasm::wasm::v1 as wasm;
-use cosmwasm_std::{BlockInfo, Timestamp};
+use cosmwasm_std::{BlockInfo, CosmosMsg, Timestamp, WasmMsg};
 use luckee_multisig::msg::{ExecuteMsg, Expiration, ProposalResponse, Status, Vote};
-use prost::{Message, Name};
 use serde::Serialize;
 
 use super::{Context, TxSummary};
-use crate::chain::cosmos_msg;
 use crate::chain::TxRequest;
 use crate::contracts::multisig::MultisigClient;
 use crate::contracts::ContractKind;
@@ -146,11 +143,7 @@ fn status_name(s: Status) -> &'static str {
 
 /// One proposal message in luckee's words (pure): `names` maps the deployment's addresses to
 /// their contract names; the multisig is the sender of every message it dispatches.
-pub fn describe(
-    msg: &cosmwasm_std::CosmosMsg,
-    multisig: &str,
-    names: &[(String, String)],
-) -> String {
+pub fn describe(msg: &CosmosMsg, multisig: &str, names: &[(String, String)]) -> String {
     let name = |addr: &str| {
         if addr == multisig {
             return format!("this multisig ({addr})");
@@ -161,49 +154,46 @@ pub fn describe(
             .map(|(_, n)| format!("{n} ({addr})"))
             .unwrap_or_else(|| addr.to_string())
     };
-    let any = match cosmos_msg::to_any(msg, multisig) {
-        Ok(a) => a,
-        Err(e) => return format!("not decoded: {e}"),
-    };
-    let decoded = if any.type_url == wasm::MsgExecuteContract::type_url() {
-        wasm::MsgExecuteContract::decode(any.value.as_slice()).map(|m| {
-            let json = String::from_utf8_lossy(&m.msg).into_owned();
-            let funds: Vec<String> = m
-                .funds
-                .iter()
-                .map(|c| format!("{}{}", c.amount, c.denom))
-                .collect();
+    let text = |b: &cosmwasm_std::Binary| String::from_utf8_lossy(b.as_slice()).into_owned();
+    match msg {
+        CosmosMsg::Wasm(WasmMsg::Execute {
+            contract_addr,
+            msg,
+            funds,
+        }) => {
+            let funds: Vec<String> = funds.iter().map(|c| c.to_string()).collect();
             let funds = if funds.is_empty() {
                 String::new()
             } else {
                 format!(" with {}", funds.join(","))
             };
-            format!("execute {}: {json}{funds}", name(&m.contract))
-        })
-    } else if any.type_url == wasm::MsgMigrateContract::type_url() {
-        wasm::MsgMigrateContract::decode(any.value.as_slice()).map(|m| {
-            format!(
-                "migrate {} to code {} with {}",
-                name(&m.contract),
-                m.code_id,
-                String::from_utf8_lossy(&m.msg)
-            )
-        })
-    } else if any.type_url == wasm::MsgUpdateAdmin::type_url() {
-        wasm::MsgUpdateAdmin::decode(any.value.as_slice()).map(|m| {
-            format!(
-                "set the chain-level admin of {} to {}",
-                name(&m.contract),
-                name(&m.new_admin)
-            )
-        })
-    } else if any.type_url == wasm::MsgClearAdmin::type_url() {
-        wasm::MsgClearAdmin::decode(any.value.as_slice())
-            .map(|m| format!("clear the chain-level admin of {}", name(&m.contract)))
-    } else {
-        return format!("not decoded: {}", any.type_url);
-    };
-    decoded.unwrap_or_else(|e| format!("not decoded: {e}"))
+            format!("execute {}: {}{funds}", name(contract_addr), text(msg))
+        }
+        CosmosMsg::Wasm(WasmMsg::Migrate {
+            contract_addr,
+            new_code_id,
+            msg,
+        }) => format!(
+            "migrate {} to code {new_code_id} with {}",
+            name(contract_addr),
+            text(msg)
+        ),
+        CosmosMsg::Wasm(WasmMsg::UpdateAdmin {
+            contract_addr,
+            admin,
+        }) => format!(
+            "set the chain-level admin of {} to {}",
+            name(contract_addr),
+            name(admin)
+        ),
+        CosmosMsg::Wasm(WasmMsg::ClearAdmin { contract_addr }) => {
+            format!("clear the chain-level admin of {}", name(contract_addr))
+        }
+        other => format!(
+            "not decoded (luckee never proposes it): {}",
+            serde_json::to_string(other).unwrap_or_else(|_| format!("{other:?}"))
+        ),
+    }
 }
 
 /// One line of `multisig list`.
@@ -482,7 +472,7 @@ fn deployment_names(ctx: &Context) -> Vec<(String, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use cosmwasm_std::{to_json_binary, Addr, CosmosMsg, WasmMsg};
+    use cosmwasm_std::{to_json_binary, Addr};
     use luckee_multisig::msg::ThresholdResponse;
 
     fn proposal(status: Status, expires: Expiration) -> ProposalResponse {
