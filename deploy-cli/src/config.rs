@@ -358,6 +358,118 @@ impl Default for RegistryPlan {
     }
 }
 
+/// One voter of `[deploy.multisig]`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MultisigVoter {
+    /// The voter's bech32 address.
+    pub address: String,
+    /// Its voting weight (≥ 1).
+    #[serde(default = "one")]
+    pub weight: u64,
+}
+
+fn one() -> u64 {
+    1
+}
+
+/// `[deploy.multisig]`: a cw3 multisig (`luckee_multisig`) as the admin of everything —
+/// `deploy instantiate` creates it first, in the same instantiate2 tx, as its own chain-level
+/// admin, and makes it the incentive's `admin`, the registry mock's admin and the chain-level
+/// admin of every contract (unless `deploy.admin` / `deploy.incentive.admin` say otherwise).
+/// Or `existing`: a cw3 multisig already on chain.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MultisigPlan {
+    /// Use this cw3 multisig instead of instantiating `luckee_multisig`.
+    pub existing: Option<String>,
+    /// Contract label.
+    pub label: String,
+    /// The voters and their weights.
+    pub voters: Vec<MultisigVoter>,
+    /// Total yes weight a proposal needs to pass (cw3 `absolute_count`), 1..=total weight.
+    pub threshold: u64,
+    /// How long a proposal stays open, e.g. "24h" (humantime; stored as cw3 `time` seconds).
+    pub max_voting_period: String,
+    /// Expected cw2 name for verify.
+    pub cw2_name: String,
+    /// Expected cw2 version for verify; default: this luckee's version.
+    pub cw2_version: Option<String>,
+}
+
+impl Default for MultisigPlan {
+    fn default() -> Self {
+        MultisigPlan {
+            existing: None,
+            label: "Luckee Multisig v1.0".into(),
+            voters: vec![],
+            threshold: 0,
+            max_voting_period: "24h".into(),
+            cw2_name: "crates.io:luckee-multisig".into(),
+            cw2_version: None,
+        }
+    }
+}
+
+impl MultisigPlan {
+    /// `max_voting_period` in seconds. Errors: exit 2 on a malformed or zero duration.
+    pub fn voting_period_secs(&self) -> Result<u64> {
+        match humantime::parse_duration(&self.max_voting_period) {
+            Ok(d) if d.as_secs() > 0 => Ok(d.as_secs()),
+            Ok(_) => Err(Error::usage(
+                "deploy.multisig.max_voting_period must be at least 1s",
+            )),
+            Err(e) => Err(Error::usage(format!(
+                "deploy.multisig.max_voting_period '{}': {e} (e.g. \"24h\", \"90m\")",
+                self.max_voting_period
+            ))),
+        }
+    }
+
+    /// Checks the section (exit 2, naming the field): an `existing` address, or voters (valid,
+    /// unique addresses, weights ≥ 1) with a threshold of 1..=their total weight and a voting
+    /// period — not both.
+    pub fn validate(&self, net: &Network) -> Result<()> {
+        if let Some(a) = &self.existing {
+            net.check_address("deploy.multisig.existing", a)?;
+            if !self.voters.is_empty() {
+                return Err(Error::usage(
+                    "deploy.multisig: give either existing or voters, not both",
+                ));
+            }
+            return Ok(());
+        }
+        if self.voters.is_empty() {
+            return Err(Error::usage(
+                "deploy.multisig.voters is empty: list the voters ({ address, weight }) or give existing = \"wasm1…\"",
+            ));
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        for (i, v) in self.voters.iter().enumerate() {
+            net.check_address(&format!("deploy.multisig.voters[{i}].address"), &v.address)?;
+            if v.weight == 0 {
+                return Err(Error::usage(format!(
+                    "deploy.multisig.voters[{i}].weight must be at least 1"
+                )));
+            }
+            if !seen.insert(v.address.as_str()) {
+                return Err(Error::usage(format!(
+                    "deploy.multisig.voters[{i}]: duplicate voter {}",
+                    v.address
+                )));
+            }
+        }
+        let total: u64 = self.voters.iter().map(|v| v.weight).sum();
+        if self.threshold == 0 || self.threshold > total {
+            return Err(Error::usage(format!(
+                "deploy.multisig.threshold {} must be 1..={total} (the voters' total weight)",
+                self.threshold
+            )));
+        }
+        self.voting_period_secs().map(|_| ())
+    }
+}
+
 /// `[deploy]`: the deployment plan.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
@@ -377,6 +489,8 @@ pub struct Plan {
     pub ft: FtPlan,
     /// The member registry.
     pub registry: RegistryPlan,
+    /// The multisig admin, if any (`[deploy.multisig]`).
+    pub multisig: Option<MultisigPlan>,
 }
 
 impl Default for Plan {
@@ -389,6 +503,7 @@ impl Default for Plan {
             incentive: IncentivePlan::default(),
             ft: FtPlan::default(),
             registry: RegistryPlan::default(),
+            multisig: None,
         }
     }
 }
@@ -400,6 +515,11 @@ impl Plan {
             crate::contracts::ContractKind::Registry => &self.registry.label,
             crate::contracts::ContractKind::Ft => &self.ft.label,
             crate::contracts::ContractKind::Incentive => &self.incentive.label,
+            crate::contracts::ContractKind::Multisig => self
+                .multisig
+                .as_ref()
+                .map(|m| m.label.as_str())
+                .unwrap_or_default(),
         }
     }
 
@@ -414,6 +534,9 @@ impl Plan {
         opt("deploy.incentive.admin", &self.incentive.admin)?;
         opt("deploy.ft.existing", &self.ft.existing)?;
         opt("deploy.registry.existing", &self.registry.existing)?;
+        if let Some(m) = &self.multisig {
+            m.validate(net)?;
+        }
         for (i, r) in self.incentive.reporters.iter().enumerate() {
             net.check_address(
                 &format!("deploy.incentive.reporters[{i}].address"),

@@ -47,6 +47,8 @@ pub mod exit {
     pub const NOT_VOTER: i32 = 7;
     /// The proposal's status (or expiry) does not allow the vote or execute asked.
     pub const PROPOSAL: i32 = 8;
+    /// A `yes` vote on a proposal whose messages differ from what luckee would send now.
+    pub const STALE_PROPOSAL: i32 = 9;
 }
 
 /// Exit codes of the monitoring commands `ops health` and `ops gas` (the Nagios plugin
@@ -77,9 +79,13 @@ Exit codes:
      on the same backup directory)
   6  local I/O failure (state file, lock, backup or metrics file could not be
      read or written: permissions, full disk)
-  7  not a voter of the multisig (multisig vote); nothing sent
+  7  not a voter of the multisig (multisig vote, or an admin command proposing
+     through the multisig that holds the role); nothing sent
   8  proposal not open for it (vote: executed, closed or expired; execute: not
      passed, or already executed); nothing sent
+  9  stale proposal (multisig vote yes): its messages differ from what luckee
+     would send now for the same command (the plan or the chain changed since);
+     nothing sent
 backup verify: 1 when a file of the backup is missing, extra or altered.
 ops health, ops gas (Nagios plugin codes): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.";
 
@@ -166,6 +172,10 @@ pub enum Error {
     /// A multisig proposal's status does not allow what was asked (exit 8); nothing was sent.
     #[error("{0}")]
     Proposal(String),
+    /// A proposal's messages differ from what luckee would send now for the command that made
+    /// it (exit 9); nothing was sent.
+    #[error("{0}")]
+    StaleProposal(String),
     /// A monitoring command (`ops health`, `ops gas`) ended WARNING, CRITICAL or UNKNOWN; its
     /// report was already printed. `code` is the Nagios code ([`monitoring`]).
     #[error("{summary}")]
@@ -207,6 +217,7 @@ impl Error {
             Error::Busy(_) => exit::BUSY,
             Error::NotVoter(_) => exit::NOT_VOTER,
             Error::Proposal(_) => exit::PROPOSAL,
+            Error::StaleProposal(_) => exit::STALE_PROPOSAL,
             Error::Check { code, .. } => *code,
         }
     }
@@ -264,8 +275,9 @@ mod tests {
             Error::io("read", "/x", std::io::Error::other("boom")).exit_code(),
             Error::NotVoter("x".into()).exit_code(),
             Error::Proposal("x".into()).exit_code(),
+            Error::StaleProposal("x".into()).exit_code(),
         ];
-        assert_eq!(codes, [2, 1, 3, 4, 5, 6, 7, 8]);
+        assert_eq!(codes, [2, 1, 3, 4, 5, 6, 7, 8, 9]);
         let mut sorted = codes.to_vec();
         sorted.sort();
         sorted.dedup();

@@ -151,6 +151,10 @@ impl Desired {
         for (kind, existing) in [
             (ContractKind::Ft, &plan.ft.existing),
             (ContractKind::Registry, &plan.registry.existing),
+            (
+                ContractKind::Multisig,
+                &plan.multisig.as_ref().and_then(|m| m.existing.clone()),
+            ),
         ] {
             if let Some(a) = existing {
                 addresses.insert(kind, a.clone());
@@ -1041,6 +1045,16 @@ fn required_role(c: &Change, snap: &Snapshot, desired: &Desired) -> Option<(&'st
     }
 }
 
+/// Who holds the role each of `changes` needs (one entry per change that needs one; the
+/// holder's address, empty for nobody). [`crate::cmd::authority::route`] decides from these
+/// whether the signer sends the changes itself or proposes them to a multisig.
+pub fn holders(changes: &[Change], snap: &Snapshot, desired: &Desired) -> Vec<String> {
+    changes
+        .iter()
+        .filter_map(|c| required_role(c, snap, desired).map(|(_, h)| h))
+        .collect()
+}
+
 /// The changes `signer` may not make, one message each naming the role, its holder and the
 /// signer (`luckee apply` refuses with exit 2 before broadcasting when any is found).
 pub fn authority_problems(
@@ -1072,12 +1086,13 @@ impl Snapshot {
     /// Adds the state of contracts `deploy instantiate` is about to create in the same tx, as
     /// their instantiate messages define it: the incentive with the plan's config and rules and
     /// no reporters, the FT with the incentive as minter, the registry with the plan's members
-    /// and the signer as its admin. `code_ids` are the codes they are instantiated from.
+    /// and `registry_admin` as its admin (the multisig, else the signer). `code_ids` are the
+    /// codes they are instantiated from.
     pub fn insert_new(
         &mut self,
         new: &[ContractKind],
         desired: &Desired,
-        signer: &str,
+        registry_admin: &str,
         code_ids: &BTreeMap<ContractKind, u64>,
     ) {
         for &kind in new {
@@ -1116,10 +1131,12 @@ impl Snapshot {
                 }
                 ContractKind::Registry => {
                     self.registry = Some(RegistryState {
-                        admin: signer.to_string(),
+                        admin: registry_admin.to_string(),
                         members: desired.members.clone().unwrap_or_default(),
                     })
                 }
+                // The multisig has nothing the plan diff reads besides its admin and label.
+                ContractKind::Multisig => {}
             }
         }
     }

@@ -32,21 +32,7 @@ fn raw_failing(s: &Stack, keyring: &Path, key: &str, msg: &incentive::ExecuteMsg
     let json = serde_json::to_string(msg).unwrap();
     let v = support::raw_wasmd_execute(keyring, key, mnemonic, &s.incentive, &json);
     let hash = v["txhash"].as_str().unwrap().to_string();
-    let d = devnet();
-    let c = d.client();
-    let mut from = d.height().saturating_sub(5);
-    let outcome = d
-        .block_on(async {
-            for _ in 0..120 {
-                if let Some(o) = c.find_tx(&hash, &mut from).await? {
-                    return Ok::<_, luckee::Error>(Some(o));
-                }
-                tokio::time::sleep(Duration::from_millis(250)).await;
-            }
-            Ok(None)
-        })
-        .unwrap()
-        .unwrap_or_else(|| panic!("{json} landed"));
+    let outcome = support::landed(&hash);
     assert_ne!(outcome.code, 0, "{json} failed on chain: {outcome:?}");
     hash
 }

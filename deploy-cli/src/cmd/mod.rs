@@ -1,8 +1,10 @@
 //! One module per subcommand, plus the [`Context`] they share.
 
+pub mod authority;
 pub mod backup;
 pub mod deploy;
 pub mod events;
+pub mod intent;
 pub mod multisig;
 pub mod ops;
 pub mod plan;
@@ -120,12 +122,31 @@ pub struct TxSummary {
     /// Gas estimate of a `--dry-run` (gas used, gas limit, fee in base units of the fee denom).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<GasEstimate>,
+    /// When a multisig holds the role: the proposal the tx created instead of the changes
+    /// themselves ([`authority::Send::submit`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub proposal: Option<authority::ProposalRef>,
 }
 
 impl TxSummary {
     /// One line: `tx HASH at height H, gas used G` or the dry run's estimate; `None` when
     /// nothing was sent or simulated.
     pub fn line(&self) -> Option<String> {
+        if let Some(p) = &self.proposal {
+            let tx = match (&self.tx, &self.dry_run) {
+                (Some(tx), _) => format!(
+                    "proposed in tx {tx} at height {}, gas used {}",
+                    self.height.unwrap_or_default(),
+                    self.gas_used.unwrap_or_default()
+                ),
+                (None, Some(e)) => format!(
+                    "dry run: the propose tx would use gas {} → gas limit {}, fee {}; nothing broadcast",
+                    e.gas_used, e.gas_limit, e.fee
+                ),
+                (None, None) => String::new(),
+            };
+            return Some(format!("{tx}\n{}", p.next_steps()));
+        }
         match (&self.tx, &self.dry_run) {
             (Some(tx), _) => Some(format!(
                 "tx {tx} at height {}, gas used {}",
@@ -207,6 +228,7 @@ impl<'a> Send<'a> {
             height: Some(o.height),
             gas_used: Some(o.gas_used),
             dry_run: None,
+            proposal: None,
         };
         Ok((summary, Some(o)))
     }

@@ -14,11 +14,14 @@ use cosmwasm_std::{BlockInfo, CosmosMsg, Timestamp, WasmMsg};
 use luckee_multisig::msg::{ExecuteMsg, Expiration, ProposalResponse, Status, Vote};
 use serde::Serialize;
 
-use super::{Context, TxSummary};
+use super::authority::Intent;
+use super::deploy::{migrate, send_recorded, settle_pending};
+use super::{intent, Context, TxSummary};
 use crate::chain::TxRequest;
 use crate::contracts::multisig::MultisigClient;
 use crate::contracts::ContractKind;
 use crate::error::{Error, Result};
+use crate::state::{LockMode, TxEffects, UpgradeKind};
 use crate::ui::Report;
 
 /// Flags of every `multisig` subcommand.
@@ -131,7 +134,7 @@ pub fn expiry(e: &Expiration) -> String {
     }
 }
 
-fn status_name(s: Status) -> &'static str {
+pub(crate) fn status_name(s: Status) -> &'static str {
     match s {
         Status::Pending => "pending",
         Status::Open => "open",
@@ -309,6 +312,9 @@ pub struct ActReport {
     /// The tx.
     #[serde(flatten)]
     pub tx: TxSummary,
+    /// The command behind the proposal (its intent line), and after `execute` its
+    /// post-checks.
+    pub notes: Vec<String>,
 }
 
 impl Report for ActReport {
@@ -320,6 +326,7 @@ impl Report for ActReport {
         if let Some(l) = self.tx.line() {
             out += &format!("{l}\n");
         }
+        out += &crate::ui::notes_text(&self.notes);
         out
     }
 }
@@ -404,21 +411,135 @@ pub async fn run(ctx: &Context, args: &MultisigArgs, cmd: MultisigCommand) -> Re
                 chain_id: ctx.net.chain_id.clone(),
             };
             check_vote(&p, signer.address.as_ref(), weight, &block)?;
+            let intent = Intent::parse(&p.description);
+            let mut notes = Vec::new();
+            match &intent {
+                // Only a yes vote is refused on a stale proposal: voting no on it is the fix.
+                Some(i) if vote == VoteArg::Yes => {
+                    intent::check_current(ctx, &client, i, &ms.address, &p.msgs).await?;
+                    notes.push(format!(
+                        "made by `{}`: its messages are what luckee would send now",
+                        i.command_line()
+                    ));
+                }
+                Some(_) => {}
+                None => notes.push(
+                    "not made by luckee (no intent line): compare its messages by hand (`luckee multisig show`)".into(),
+                ),
+            }
             let msg = ExecuteMsg::Vote {
                 proposal_id: id,
                 vote: vote.into(),
             };
             let action = format!("vote {}", format!("{vote:?}").to_lowercase());
-            act(ctx, &client, &ms, &signer, id, &msg, action).await
+            act(ctx, &client, &ms, &signer, (id, &msg), action, notes).await
         }
         MultisigCommand::Execute { id } => {
             let signer = ctx.signer()?;
             let p = ms.proposal(id).await?;
             check_execute(&p)?;
             let msg = ExecuteMsg::Execute { proposal_id: id };
-            act(ctx, &client, &ms, &signer, id, &msg, "execute".into()).await
+            let intent = Intent::parse(&p.description);
+            let dir = ctx.cwd.join(&ctx.plan.state_dir);
+            let deployed = crate::state::read_snapshot(&dir, &ctx.net.chain_id)?.is_some();
+            match intent {
+                Some(intent) if deployed && !ctx.dry_run => {
+                    execute_checked(ctx, &client, &ms, &signer, id, &msg, intent).await
+                }
+                _ => {
+                    let notes = vec!["no post-checks: the proposal has no luckee intent line, or no deployment state file is here".into()];
+                    act(
+                        ctx,
+                        &client,
+                        &ms,
+                        &signer,
+                        (id, &msg),
+                        "execute".into(),
+                        notes,
+                    )
+                    .await
+                }
+            }
         }
     }
+}
+
+/// Executes proposal `id` recorded like any of luckee's txs (for an upgrade with its history
+/// entries), then runs the post-checks of the command behind it ([`intent::after_execute`];
+/// an upgrade's post-upgrade checks print the upgrade report, exit 1 when one fails).
+async fn execute_checked(
+    ctx: &Context,
+    client: &crate::chain::ChainClient,
+    ms: &MultisigClient<'_>,
+    signer: &crate::keys::Signer,
+    id: u64,
+    msg: &ExecuteMsg,
+    intent: Intent,
+) -> Result<()> {
+    let (mut store, mut state) = ctx.open_state(LockMode::Exclusive)?;
+    let mut notes = settle_pending(false, client, &mut store, &mut state).await?;
+    let req = TxRequest {
+        msgs: vec![ms.execute(signer.address.as_ref(), msg)?],
+        memo: format!("luckee multisig execute {id}"),
+        tags: vec!["multisig".into()],
+    };
+    let migrates = match &intent {
+        Intent::Upgrade { migrates, .. } => migrates.clone(),
+        _ => vec![],
+    };
+    let upgrade = !migrates.is_empty();
+    let o = send_recorded(
+        client,
+        signer,
+        &mut store,
+        &mut state,
+        &req,
+        TxEffects {
+            migrates,
+            ..Default::default()
+        },
+    )
+    .await?;
+    if let Intent::Upgrade { kind, .. } = &intent {
+        if upgrade {
+            let kind = match kind.as_str() {
+                "rollback" => UpgradeKind::Rollback,
+                _ => UpgradeKind::Migrate,
+            };
+            let note = format!(
+                "executed proposal {id} of multisig {} in tx {} at height {}",
+                ms.address, o.hash, o.height
+            );
+            return migrate::check_executed(ctx, client, &mut store, &mut state, kind, note).await;
+        }
+    }
+    notes.push(format!("made by `{}`", intent.command_line()));
+    notes.extend(
+        intent::after_execute(
+            ctx,
+            client,
+            &mut store,
+            &mut state,
+            &intent,
+            &ms.address,
+            o.height,
+        )
+        .await?,
+    );
+    ctx.print(&ActReport {
+        multisig: ms.address.clone(),
+        id,
+        action: "execute".into(),
+        status: status_name(ms.proposal(id).await?.status),
+        tx: TxSummary {
+            tx: Some(o.hash),
+            height: Some(o.height),
+            gas_used: Some(o.gas_used),
+            ..Default::default()
+        },
+        notes,
+    });
+    Ok(())
 }
 
 /// Sends (or with --dry-run simulates) `msg` to the multisig and reports the proposal's
@@ -428,9 +549,9 @@ async fn act(
     client: &crate::chain::ChainClient,
     ms: &MultisigClient<'_>,
     signer: &crate::keys::Signer,
-    id: u64,
-    msg: &ExecuteMsg,
+    (id, msg): (u64, &ExecuteMsg),
     action: String,
+    notes: Vec<String>,
 ) -> Result<()> {
     let req = TxRequest {
         msgs: vec![ms.execute(signer.address.as_ref(), msg)?],
@@ -453,6 +574,7 @@ async fn act(
         action,
         status,
         tx,
+        notes,
     });
     Ok(())
 }

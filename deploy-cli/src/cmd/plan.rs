@@ -9,9 +9,11 @@
 
 use serde::Serialize;
 
+use super::authority::{self, Intent};
 use super::deploy::settle_pending;
 use super::{Context, Send, TxSummary};
 use crate::chain::{ChainClient, TxRequest};
+use crate::config::Plan;
 use crate::contracts::{ContractKind, FtClient, IncentiveClient, RegistryClient};
 use crate::error::{Error, Result};
 use crate::reconcile::{
@@ -100,12 +102,18 @@ pub async fn read_snapshot(
     Ok(snap)
 }
 
-/// Who stands for every admin the plan leaves unset: the deployer recorded in the state file,
-/// else the signer (a first deployment).
-pub fn default_admin(state: &DeploymentState, signer: Option<&str>) -> String {
-    state
-        .deployer
-        .clone()
+/// Who stands for every admin the plan leaves unset: the multisig of `[deploy.multisig]`
+/// (its `existing` address, or the one recorded in the state file), else the deployer recorded
+/// in the state file, else the signer (a first deployment).
+pub fn default_admin(plan: &Plan, state: &DeploymentState, signer: Option<&str>) -> String {
+    plan.multisig
+        .as_ref()
+        .and_then(|m| {
+            m.existing
+                .clone()
+                .or_else(|| state.address_of(ContractKind::Multisig).map(str::to_string))
+        })
+        .or_else(|| state.deployer.clone())
         .or_else(|| signer.map(str::to_string))
         .unwrap_or_default()
 }
@@ -172,7 +180,11 @@ fn deployed_state(ctx: &Context) -> Result<DeploymentState> {
 pub async fn run_plan(ctx: &Context) -> Result<()> {
     let state = deployed_state(ctx)?;
     let signer = ctx.signer().ok().map(|s| s.address.to_string());
-    let desired = Desired::resolve(&ctx.plan, &state, &default_admin(&state, signer.as_deref()));
+    let desired = Desired::resolve(
+        &ctx.plan,
+        &state,
+        &default_admin(&ctx.plan, &state, signer.as_deref()),
+    );
     let client = ctx.connect().await?;
     let snap = read_snapshot(&client, &desired, None).await?;
     let diff = reconcile::plan_changes(&snap, &desired);
@@ -221,6 +233,10 @@ impl Report for ApplyReport {
             ));
         }
         match self.sent.line() {
+            Some(line) if self.sent.proposal.is_some() => out.push_str(&format!(
+                "{} change(s) proposed to the multisig; nothing changes until it executes\n{line}\n",
+                self.applied.len()
+            )),
             Some(line) if self.sent.tx.is_some() => out.push_str(&format!(
                 "applied {} change(s) in one {line}; the chain now matches the plan{}\n",
                 self.applied.len(),
@@ -235,6 +251,31 @@ impl Report for ApplyReport {
         }
         out
     }
+}
+
+/// Re-reads the chain at `height` (after an apply tx, or a multisig proposal of one that
+/// executed there), records each contract's chain-level admin and label in `state`, and
+/// returns what the plan still wants applied there (a pending `accept_admin` aside).
+pub async fn confirm_applied(
+    client: &ChainClient,
+    desired: &Desired,
+    state: &mut DeploymentState,
+    height: u64,
+    prune: bool,
+) -> Result<Vec<Change>> {
+    let after = read_snapshot(client, desired, Some(height)).await?;
+    // The state file records each contract's chain-level admin and label: keep them true.
+    for (kind, meta) in &after.contracts {
+        if let Some(rec) = state.contracts.get_mut(kind) {
+            rec.admin = meta.admin.clone();
+            rec.label = meta.label.clone();
+        }
+    }
+    Ok(reconcile::plan_changes(&after, desired)
+        .to_apply(prune)
+        .into_iter()
+        .filter(|c| c.action != Action::AcceptAdmin)
+        .collect())
 }
 
 /// Runs `luckee apply [--prune]` (see the module docs).
@@ -257,7 +298,11 @@ pub async fn run_apply(ctx: &Context, prune: bool) -> Result<()> {
             ctx.net.chain_id
         )));
     }
-    let desired = Desired::resolve(&ctx.plan, &state, &default_admin(&state, Some(&me)));
+    let desired = Desired::resolve(
+        &ctx.plan,
+        &state,
+        &default_admin(&ctx.plan, &state, Some(&me)),
+    );
     let snap = read_snapshot(&client, &desired, None).await?;
     let diff = reconcile::plan_changes(&snap, &desired);
     report.notes.extend(diff.notes.iter().cloned());
@@ -272,43 +317,33 @@ pub async fn run_apply(ctx: &Context, prune: bool) -> Result<()> {
         ctx.print(&report);
         return Ok(());
     }
-    let problems = reconcile::authority_problems(&report.applied, &snap, &desired, &me);
-    if !problems.is_empty() {
+    let holders = reconcile::holders(&report.applied, &snap, &desired);
+    let Some(route) = authority::route(&client, &holders, &me).await? else {
+        let problems = reconcile::authority_problems(&report.applied, &snap, &desired, &me);
         return Err(Error::usage(format!(
             "nothing sent: {} (use the right key with --mnemonic-file)",
             problems.join("; ")
         )));
-    }
-    let steps = reconcile::messages(&report.applied, &desired, &me)?;
+    };
+    let steps = reconcile::messages(&report.applied, &desired, route.sender(&me))?;
     report.messages = steps.iter().map(|s| s.what.clone()).collect();
     let req = TxRequest {
         msgs: steps.into_iter().map(|s| s.msg).collect(),
         memo: "luckee apply".into(),
         tags: vec!["apply".into()],
     };
+    let what: Vec<String> = report.applied.iter().map(Change::line).collect();
     let mut send = Send::new(&client, &signer, &mut store, &mut state);
     let (sent, outcome) = send
-        .send_or_simulate(ctx.dry_run, &req, vec![], vec![])
+        .submit(ctx.dry_run, &route, &req, &Intent::Apply { prune }, &what)
         .await?;
     report.sent = sent;
     let Some(outcome) = outcome else {
         ctx.print(&report);
         return Ok(());
     };
-    let after = read_snapshot(&client, &desired, Some(outcome.height)).await?;
-    // The state file records each contract's chain-level admin and label: keep them true.
-    for (kind, meta) in &after.contracts {
-        if let Some(rec) = state.contracts.get_mut(kind) {
-            rec.admin = meta.admin.clone();
-            rec.label = meta.label.clone();
-        }
-    }
+    let still = confirm_applied(&client, &desired, &mut state, outcome.height, prune).await?;
     store.save(&state)?;
-    let still: Vec<Change> = reconcile::plan_changes(&after, &desired)
-        .to_apply(prune)
-        .into_iter()
-        .filter(|c| c.action != Action::AcceptAdmin)
-        .collect();
     if let Some(c) = report
         .applied
         .iter()

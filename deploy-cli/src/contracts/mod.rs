@@ -193,6 +193,7 @@ pub fn typed_migrate_json(kind: ContractKind) -> Vec<u8> {
         ContractKind::Incentive => json(&luckee_types::incentive::MigrateMsg {}),
         ContractKind::Registry => json(&luckee_types::registry::MigrateMsg {}),
         ContractKind::Ft => json(&luckee_types::ft::MigrateMsg {}),
+        ContractKind::Multisig => json(&luckee_multisig::msg::MigrateMsg {}),
     }
 }
 
@@ -218,6 +219,9 @@ pub fn update_label_msg(sender: &str, contract: &str, label: &str) -> Any {
 /// (`artifacts/<name>.wasm`) and the key in the state file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum ContractKind {
+    /// The cw3 multisig admin (`luckee_multisig`, `[deploy.multisig]`); instantiated first, as
+    /// its own chain-level admin, so that it can be every other contract's admin.
+    Multisig,
     /// The member registry mock (`mock_registry`); instantiated first.
     Registry,
     /// The LUCKY cw20 mock (`mock_ft`).
@@ -227,8 +231,9 @@ pub enum ContractKind {
 }
 
 impl ContractKind {
-    /// All three, in instantiate order (registry, FT, incentive).
-    pub const ALL: [ContractKind; 3] = [
+    /// All four, in instantiate order (multisig, registry, FT, incentive).
+    pub const ALL: [ContractKind; 4] = [
+        ContractKind::Multisig,
         ContractKind::Registry,
         ContractKind::Ft,
         ContractKind::Incentive,
@@ -237,6 +242,7 @@ impl ContractKind {
     /// Artifact file stem and state-file key.
     pub fn name(self) -> &'static str {
         match self {
+            ContractKind::Multisig => "luckee_multisig",
             ContractKind::Registry => "mock_registry",
             ContractKind::Ft => "mock_ft",
             ContractKind::Incentive => "luckee_incentive",
@@ -246,6 +252,7 @@ impl ContractKind {
     /// Variable of the code id in `deployments/<chain-id>.env` (the seed's name for the incentive).
     pub fn code_id_env(self) -> &'static str {
         match self {
+            ContractKind::Multisig => "LUCKEE_MULTISIG_CODE_ID",
             ContractKind::Registry => "MOCK_REGISTRY_CODE_ID",
             ContractKind::Ft => "MOCK_FT_CODE_ID",
             ContractKind::Incentive => "LUCKY_INCENTIVE_CODE_ID",
@@ -255,6 +262,9 @@ impl ContractKind {
     /// Variable of the contract address in the `.env` file (the seed's names).
     pub fn address_env(self) -> &'static str {
         match self {
+            // The same name as `luckee multisig --multisig`'s variable: sourcing the .env file
+            // points the voters' commands at it.
+            ContractKind::Multisig => "LUCKEE_MULTISIG",
             ContractKind::Registry => "DD_REGISTRY_CONTRACT",
             ContractKind::Ft => "LUCKY_FT_CONTRACT",
             ContractKind::Incentive => "LUCKY_INCENTIVE_CONTRACT",
@@ -277,7 +287,7 @@ impl FromStr for ContractKind {
             .find(|k| k.name() == s)
             .ok_or_else(|| {
                 Error::usage(format!(
-                    "unknown contract '{s}' (expected luckee_incentive, mock_ft or mock_registry)"
+                    "unknown contract '{s}' (expected luckee_incentive, mock_ft, mock_registry or luckee_multisig)"
                 ))
             })
     }

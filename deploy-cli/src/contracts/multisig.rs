@@ -1,13 +1,14 @@
 //! Typed client of a cw3 multisig (`contracts/luckee-multisig`, or any cw-plus
 //! cw3-fixed-multisig / cw3-flex-multisig: the messages are cw-plus's own, from
-//! [`luckee_multisig::msg`]). Not one of the stack's [`super::ContractKind`]s yet: `luckee`
-//! does not deploy it (issue 15); `luckee multisig …` takes its address.
+//! [`luckee_multisig::msg`]). `deploy instantiate` creates it as [`super::ContractKind::Multisig`]
+//! when the plan has `[deploy.multisig]`; `luckee multisig …` and every admin command that
+//! proposes through it use this client.
 
 use cosmrs::proto::cosmwasm::wasm::v1 as wasm;
 use cosmrs::Any;
 use luckee_multisig::msg::{
     ExecuteMsg, ProposalListResponse, ProposalResponse, QueryMsg, ThresholdResponse,
-    VoteListResponse, VoterResponse,
+    VoteListResponse, VoterListResponse, VoterResponse,
 };
 
 use crate::chain::tx::to_any;
@@ -99,6 +100,36 @@ impl<'a> MultisigClient<'a> {
             })
             .await?;
         Ok(r.weight)
+    }
+
+    /// Every voter with its weight (`list_voters`, every page), at `height` (`None`: latest).
+    pub async fn voters(&self, height: Option<u64>) -> Result<VoterListResponse> {
+        let mut all = VoterListResponse { voters: vec![] };
+        loop {
+            let page: VoterListResponse = self
+                .chain
+                .smart_query(
+                    &self.address,
+                    &QueryMsg::ListVoters {
+                        start_after: all.voters.last().map(|v| v.addr.clone()),
+                        limit: Some(PAGE),
+                    },
+                    height,
+                )
+                .await?;
+            let n = page.voters.len();
+            all.voters.extend(page.voters);
+            if n < PAGE as usize {
+                return Ok(all);
+            }
+        }
+    }
+
+    /// `threshold` at `height` (`None`: latest), without [`Self::threshold`]'s wording.
+    pub async fn threshold_at(&self, height: Option<u64>) -> Result<ThresholdResponse> {
+        self.chain
+            .smart_query(&self.address, &QueryMsg::Threshold {}, height)
+            .await
     }
 
     /// `MsgExecuteContract` of `msg` to the multisig, sent by `sender`.

@@ -208,6 +208,25 @@ pub fn raw_wasmd_execute(
     v
 }
 
+/// The outcome of tx `hash` (sent by [`raw_wasmd_execute`]) once it is in a block (30 s at
+/// most; panics otherwise).
+pub fn landed(hash: &str) -> luckee::chain::TxOutcome {
+    let d = devnet();
+    let c = d.client();
+    let mut from = d.height().saturating_sub(5);
+    d.block_on(async {
+        for _ in 0..120 {
+            if let Some(o) = c.find_tx(hash, &mut from).await? {
+                return Ok::<_, luckee::Error>(Some(o));
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+        }
+        Ok(None)
+    })
+    .unwrap()
+    .unwrap_or_else(|| panic!("tx {hash} landed within 30 s"))
+}
+
 /// The repository root.
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -351,8 +370,22 @@ impl Workdir {
         std::fs::create_dir_all(w.path().join("artifacts")).unwrap();
         let src = artifacts_source();
         let tag = w.address.as_bytes().to_vec();
-        for name in ["luckee_incentive", "mock_ft", "mock_registry"] {
-            let wasm = std::fs::read(src.join(format!("{name}.wasm"))).unwrap();
+        for name in [
+            "luckee_incentive",
+            "mock_ft",
+            "mock_registry",
+            "luckee_multisig",
+        ] {
+            // A release older than the multisig (v0.1.0) has no luckee_multisig.wasm.
+            let Ok(wasm) = std::fs::read(src.join(format!("{name}.wasm"))) else {
+                assert_eq!(
+                    name,
+                    "luckee_multisig",
+                    "{name}.wasm missing in {}",
+                    src.display()
+                );
+                continue;
+            };
             let wasm = if unique {
                 uniquify_wasm(&wasm, &tag)
             } else {
@@ -373,8 +406,16 @@ impl Workdir {
     /// Rewrites `artifacts/checksums.txt` from the files (as ci/build-artifacts does).
     pub fn write_checksums(&self) {
         let mut text = String::new();
-        for name in ["luckee_incentive", "mock_ft", "mock_registry"] {
-            let bytes = std::fs::read(self.path().join(format!("artifacts/{name}.wasm"))).unwrap();
+        for name in [
+            "luckee_incentive",
+            "mock_ft",
+            "mock_registry",
+            "luckee_multisig",
+        ] {
+            let Ok(bytes) = std::fs::read(self.path().join(format!("artifacts/{name}.wasm")))
+            else {
+                continue;
+            };
             text.push_str(&format!(
                 "{}  {name}.wasm\n",
                 luckee::artifacts::sha256_hex(&bytes)

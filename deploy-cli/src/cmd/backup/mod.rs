@@ -54,6 +54,7 @@ use self::files::{
 use super::Context;
 use crate::chain::{ChainClient, Probe};
 use crate::clock::{rfc3339, unix_now};
+use crate::contracts::multisig::MultisigClient;
 use crate::contracts::{ContractKind, FtClient, IncentiveClient, RegistryClient};
 use crate::error::{Error, Result};
 use crate::metrics::{self, Metrics};
@@ -668,6 +669,11 @@ async fn query_files(
             out.push(w.finish()?);
         }
         ContractKind::Registry => {}
+        ContractKind::Multisig => {
+            let ms = MultisigClient::new(client, t.address.clone());
+            out.push(HashedFile::create(dir, "threshold.json")?.json(&ms.threshold_at(h).await?)?);
+            out.push(HashedFile::create(dir, "voters.json")?.json(&ms.voters(h).await?)?);
+        }
     }
     Ok(out)
 }

@@ -34,9 +34,11 @@ use serde::Serialize;
 use super::{planned_kinds, predict_address, salt_for, settle_pending};
 use crate::chain::tx::to_any;
 use crate::chain::{ChainClient, TxRequest};
+use crate::cmd::authority::{proposal_msgs, Intent};
 use crate::cmd::plan::{default_admin, read_snapshot};
 use crate::cmd::{Context, Send, TxSummary};
 use crate::config::Plan;
+use crate::contracts::multisig::MultisigClient;
 use crate::contracts::ContractKind;
 use crate::error::{Error, Result};
 use crate::keys::Signer;
@@ -103,17 +105,35 @@ impl Report for InstantiateReport {
     }
 }
 
-/// The instantiate message of `kind` (typed from `luckee-types`), as JSON bytes.
+/// The instantiate message of `kind` (typed from `luckee-types`, the multisig's from
+/// `luckee_multisig::msg`), as JSON bytes. `registry_admin` becomes the registry mock's admin.
 fn instantiate_msg(
     kind: ContractKind,
     plan: &Plan,
-    signer: &str,
+    registry_admin: &str,
     desired: &Desired,
 ) -> Result<Vec<u8>> {
     let addr = |k: ContractKind| desired.address(k).unwrap_or_default().to_string();
     let json = match kind {
+        ContractKind::Multisig => {
+            let m = plan.multisig.clone().unwrap_or_default();
+            serde_json::to_vec(&luckee_multisig::msg::InstantiateMsg {
+                voters: m
+                    .voters
+                    .iter()
+                    .map(|v| luckee_multisig::msg::Voter {
+                        addr: v.address.clone(),
+                        weight: v.weight,
+                    })
+                    .collect(),
+                threshold: luckee_multisig::msg::Threshold::AbsoluteCount {
+                    weight: m.threshold,
+                },
+                max_voting_period: luckee_multisig::msg::Duration::Time(m.voting_period_secs()?),
+            })
+        }
         ContractKind::Registry => serde_json::to_vec(&registry::InstantiateMsg {
-            admin: Some(signer.into()),
+            admin: Some(registry_admin.into()),
             members: plan.registry.members.clone(),
         }),
         ContractKind::Ft => serde_json::to_vec(&ft::InstantiateMsg {
@@ -283,6 +303,34 @@ async fn resolve_contracts(
     Ok(new)
 }
 
+/// The multisig of `[deploy.multisig]`: its `existing` address, the one recorded in the state
+/// file, or the instantiate2 address it gets from `signer` (code checksum from the state file;
+/// exit 2 when its code was not uploaded). `None` without the section.
+fn multisig_address(
+    plan: &Plan,
+    state: &DeploymentState,
+    signer: &Signer,
+) -> Result<Option<String>> {
+    let Some(m) = &plan.multisig else {
+        return Ok(None);
+    };
+    if let Some(a) = m.existing.clone() {
+        return Ok(Some(a));
+    }
+    if let Some(a) = state.address_of(ContractKind::Multisig) {
+        return Ok(Some(a.to_string()));
+    }
+    let code = state.codes.get(&ContractKind::Multisig).ok_or_else(|| {
+        Error::usage("no stored code of luckee_multisig: run `luckee deploy upload` first")
+    })?;
+    predict_address(
+        &code.checksum,
+        &signer.address,
+        &salt_for(plan, ContractKind::Multisig),
+    )
+    .map(Some)
+}
+
 /// How the contract found at a predicted address differs from what the plan would create
 /// (`code_id`, creator, label, chain-level admin), one `field: found … planned …` each.
 pub fn adoption_differences(
@@ -328,12 +376,19 @@ pub async fn run(ctx: &Context) -> Result<()> {
     let me = signer.address.to_string();
     state.deployer.get_or_insert_with(|| me.clone());
     check_codes(&client, &state, &planned_kinds(plan)).await?;
-    let admin = plan.admin.clone().unwrap_or_else(|| me.clone());
+    // With `[deploy.multisig]` the multisig (existing, recorded or about to be created at its
+    // predicted address) stands for every admin the plan leaves unset.
+    let multisig = multisig_address(plan, &state, &signer)?;
+    let default = multisig
+        .clone()
+        .unwrap_or_else(|| default_admin(plan, &state, Some(&me)));
+    let admin = plan.admin.clone().unwrap_or_else(|| default.clone());
+    let registry_admin = multisig.clone().unwrap_or_else(|| me.clone());
     let mut new =
         resolve_contracts(&client, plan, &signer, &mut state, &admin, &mut report).await?;
 
     // The plan with every address, including those this tx creates.
-    let mut desired = Desired::resolve(plan, &state, &default_admin(&state, Some(&me)));
+    let mut desired = Desired::resolve(plan, &state, &default);
     for p in &new {
         desired.addresses.insert(p.contract, p.address.clone());
         desired.managed.insert(p.contract);
@@ -347,7 +402,7 @@ pub async fn run(ctx: &Context) -> Result<()> {
                 admin: p.admin.clone(),
                 code_id: p.code_id,
                 label: p.label.clone(),
-                msg: instantiate_msg(p.contract, plan, &me, &desired)?,
+                msg: instantiate_msg(p.contract, plan, &registry_admin, &desired)?,
                 funds: vec![],
                 salt: p.salt.clone().into_bytes(),
                 fix_msg: false,
@@ -374,13 +429,27 @@ pub async fn run(ctx: &Context) -> Result<()> {
     let kinds: Vec<ContractKind> = new.iter().map(|p| p.contract).collect();
     let code_ids: BTreeMap<ContractKind, u64> =
         new.iter().map(|p| (p.contract, p.code_id)).collect();
-    snap.insert_new(&kinds, &desired, &me, &code_ids);
+    snap.insert_new(&kinds, &desired, &registry_admin, &code_ids);
     let diff = reconcile::plan_changes(&snap, &desired);
     report.notes.extend(diff.notes.iter().cloned());
-    let (mut allowed, mut refused) = (Vec::new(), Vec::new());
+    let (mut allowed, mut refused, mut proposed) = (Vec::new(), Vec::new(), Vec::new());
+    // With a multisig admin, the setup only it may sign (e.g. reporter registrations) is
+    // proposed to it in the same tx when the signer is one of its voters.
+    let voter = multisig.as_deref().filter(|_| {
+        plan.multisig
+            .as_ref()
+            .is_some_and(|m| m.voters.iter().any(|v| v.address == me))
+    });
     for c in diff.to_apply(false) {
-        match reconcile::authority_problems(std::slice::from_ref(&c), &snap, &desired, &me).pop() {
+        let one = std::slice::from_ref(&c);
+        match reconcile::authority_problems(one, &snap, &desired, &me).pop() {
             None => allowed.push(c),
+            Some(_)
+                if voter.is_some()
+                    && reconcile::holders(one, &snap, &desired) == [voter.unwrap_or_default()] =>
+            {
+                proposed.push(c)
+            }
             Some(p) => refused.push(p),
         }
     }
@@ -390,6 +459,27 @@ pub async fn run(ctx: &Context) -> Result<()> {
             .push(format!("not applied: {p}; see `luckee plan`"));
     }
     steps.extend(reconcile::messages(&allowed, &desired, &me)?);
+    if let (Some(ms), false) = (voter, proposed.is_empty()) {
+        let msgs: Vec<_> = reconcile::messages(&proposed, &desired, ms)?
+            .into_iter()
+            .map(|s| s.msg)
+            .collect();
+        let what: Vec<String> = proposed.iter().map(reconcile::Change::line).collect();
+        let intent = Intent::Apply { prune: false };
+        let propose = luckee_multisig::msg::ExecuteMsg::Propose {
+            title: intent.command_line(),
+            description: intent.description(&what),
+            msgs: proposal_msgs(&msgs)?,
+            latest: None,
+        };
+        steps.push(Step {
+            msg: MultisigClient::new(&client, ms).execute(&me, &propose)?,
+            what: format!(
+                "propose to the multisig {ms} what only it may sign: {}",
+                what.join("; ")
+            ),
+        });
+    }
     report.contracts.sort_by_key(|c| c.contract);
     report.actions = steps.iter().map(|s| s.what.clone()).collect();
     for n in &report.notes {
@@ -422,10 +512,17 @@ pub async fn run(ctx: &Context) -> Result<()> {
         tags,
     };
     let mut send = Send::new(&client, &signer, &mut store, &mut state);
-    report.sent = send
+    let (sent, outcome) = send
         .send_or_simulate(ctx.dry_run, &req, vec![], new)
-        .await?
-        .0;
+        .await?;
+    report.sent = sent;
+    if let (Some(o), Some(ms)) = (&outcome, voter) {
+        if let Some(id) = o.event_attr("wasm", "proposal_id") {
+            report.notes.push(format!(
+                "proposal {id} of multisig {ms} carries the setup only the multisig may sign: voters run `luckee multisig vote {id} yes`, then `luckee multisig execute {id}` (LUCKEE_MULTISIG={ms})"
+            ));
+        }
+    }
     ctx.print(&report);
     Ok(())
 }

@@ -47,9 +47,11 @@ use super::{send_recorded, settle_pending};
 use crate::artifacts::{self, Artifact};
 use crate::chain::tx::GasEstimate;
 use crate::chain::{ChainClient, TxRequest};
+use crate::cmd::authority::{route, Intent, ProposalRef, Route};
 use crate::cmd::backup::{self, files, TakenBackup};
 use crate::cmd::deploy::verify::Check;
 use crate::cmd::{Context, Send};
+use crate::contracts::multisig::MultisigClient;
 use crate::contracts::{
     migrate_msg, typed_migrate_json, ContractKind, FtClient, IncentiveClient, RegistryClient,
 };
@@ -442,6 +444,9 @@ pub struct UpgradeReport {
     pub notes: Vec<String>,
     /// Wall time of the run, seconds.
     pub seconds: f64,
+    /// The multisig proposal made instead of the migrate tx, when a multisig is the admin.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub proposal: Option<ProposalRef>,
 }
 
 impl UpgradeReport {
@@ -462,6 +467,7 @@ impl UpgradeReport {
             checks: vec![],
             notes: vec![],
             seconds: 0.0,
+            proposal: None,
         }
     }
 }
@@ -517,7 +523,13 @@ impl Report for UpgradeReport {
                 e.fee
             ));
         }
-        if let (Some(tx), Some(h)) = (&self.tx, self.height) {
+        if let (Some(tx), Some(h), Some(p)) = (&self.tx, self.height, &self.proposal) {
+            out.push_str(&format!(
+                "{} proposed in tx {tx} at height {h}: nothing changes until the multisig executes it; the history entry and the post-upgrade checks run then (`luckee multisig execute`)\n{}\n",
+                self.kind,
+                p.next_steps()
+            ));
+        } else if let (Some(tx), Some(h)) = (&self.tx, self.height) {
             out.push_str(&format!(
                 "{} tx {tx} at height {h} ({} block(s) after the start), gas used {}\n",
                 self.kind,
@@ -608,6 +620,15 @@ pub async fn snapshot(
             let reg = RegistryClient::new(client, address.to_string());
             (json(&reg.config(h).await?), None)
         }
+        ContractKind::Multisig => {
+            let ms = MultisigClient::new(client, address.to_string());
+            let threshold = json(&ms.threshold_at(h).await?);
+            let voters = json(&ms.voters(h).await?);
+            (
+                serde_json::json!({"threshold": threshold, "voters": voters}),
+                None,
+            )
+        }
         ContractKind::Ft => {
             let ft = FtClient::new(client, address.to_string());
             let mut info = json(&ft.token_info(h).await?);
@@ -664,6 +685,9 @@ pub fn before_from_backup(kind: ContractKind, dir: &Path, after: &Snapshot) -> R
     };
     let config = match kind {
         ContractKind::Incentive | ContractKind::Registry => read("config.json")?,
+        ContractKind::Multisig => {
+            serde_json::json!({"threshold": read("threshold.json")?, "voters": read("voters.json")?})
+        }
         ContractKind::Ft => {
             let mut info = read("token_info.json")?;
             if let Some(o) = info.as_object_mut() {
@@ -741,11 +765,26 @@ pub async fn run_migrate(
     let mut report = UpgradeReport::new(ctx, UpgradeKind::Migrate, &root, start_height);
     let recorded = resolve_earlier(ctx, &client, &mut store, &mut state, &mut report).await?;
 
-    let sender = signer.address.to_string();
-    let mut todo: Vec<(Artifact, OnChain)> = Vec::new();
+    let me = signer.address.to_string();
+    let mut found = Vec::new();
     for a in arts {
         let address = state.contracts[&a.kind].address.clone();
         let now = on_chain(&client, a.kind, &address).await?;
+        found.push((a, now));
+    }
+    // Who must send the migrates: the signer, or a multisig it proposes them to.
+    let holders: Vec<String> = found
+        .iter()
+        .filter(|(a, now)| now.checksum != a.checksum)
+        .map(|(_, now)| now.admin.clone())
+        .collect();
+    let route = route(&client, &holders, &me)
+        .await?
+        .unwrap_or(Route::Direct);
+    let sender = route.sender(&me).to_string();
+    let mut todo: Vec<(Artifact, OnChain)> = Vec::new();
+    for (a, now) in found {
+        let address = now.address.clone();
         match decide(&now, &a.checksum, &sender)? {
             Decision::UpToDate => {
                 if !recorded.iter().any(|(k, _)| *k == a.kind) {
@@ -803,7 +842,7 @@ pub async fn run_migrate(
                 next_code_id = Some(id);
                 dry_stores.push(crate::chain::tx::to_any(
                     &cosmrs::proto::cosmwasm::wasm::v1::MsgStoreCode {
-                        sender: sender.clone(),
+                        sender: me.clone(),
                         wasm_byte_code: a.gzipped(),
                         instantiate_permission: None,
                     },
@@ -827,6 +866,21 @@ pub async fn run_migrate(
         });
     }
     let mut req = migrate_request(&sender, &moves, UpgradeKind::Migrate);
+    if ctx.dry_run && matches!(route, Route::Multisig { .. }) {
+        report.notes.push(format!(
+            "dry run: the migrate would be proposed to the multisig {sender} (a multisig's messages cannot be simulated before it executes them); nothing stored, nothing sent"
+        ));
+        for m in moves {
+            report.contracts.push(UpgradeRow {
+                contract: m.on_chain.contract,
+                address: m.on_chain.address.clone(),
+                status: "would_propose",
+                from: m.on_chain.code_version(),
+                to: Some(m.to),
+            });
+        }
+        return finish(ctx, report, started);
+    }
     if ctx.dry_run {
         // Codes not stored yet are stored in the same simulated tx, before the migrates.
         let mut msgs = std::mem::take(&mut dry_stores);
@@ -849,7 +903,7 @@ pub async fn run_migrate(
         ctx,
         &mut send,
         &root,
-        moves,
+        (moves, &route),
         UpgradeKind::Migrate,
         &mut report,
     )
@@ -912,7 +966,18 @@ pub async fn run_rollback(ctx: &Context, kind: ContractKind, to: Option<u64>) ->
         });
         return finish(ctx, report, started);
     }
-    ensure_admin(&now, signer.address.as_ref())?;
+    let me = signer.address.to_string();
+    let route = route(&client, std::slice::from_ref(&now.admin), &me)
+        .await?
+        .unwrap_or(Route::Direct);
+    ensure_admin(&now, route.sender(&me))?;
+    if ctx.dry_run && matches!(route, Route::Multisig { .. }) {
+        report.notes.push(format!(
+            "dry run: the rollback would be proposed to the multisig {} (a multisig's messages cannot be simulated before it executes them); nothing sent",
+            route.sender(&me)
+        ));
+        return finish(ctx, report, started);
+    }
     let moves = vec![Move {
         store_tx: state
             .codes
@@ -946,7 +1011,7 @@ pub async fn run_rollback(ctx: &Context, kind: ContractKind, to: Option<u64>) ->
         ctx,
         &mut send,
         &root,
-        moves,
+        (moves, &route),
         UpgradeKind::Rollback,
         &mut report,
     )
@@ -1062,20 +1127,49 @@ async fn resolve_earlier(
     Ok(recorded)
 }
 
-/// Backup, simulate, send and verify `moves` (the shared half of migrate and rollback).
+/// After `luckee multisig execute` ran a proposal of `deploy migrate` / `rollback` (its
+/// history entries recorded in `state` as unchecked): the post-upgrade checks against the
+/// recorded pre-upgrade backups, printed as the upgrade report with `note`. Exit 1 when a
+/// check fails (with the rollback command), like the upgrade itself.
+pub async fn check_executed(
+    ctx: &Context,
+    client: &ChainClient,
+    store: &mut crate::state::StateStore,
+    state: &mut DeploymentState,
+    kind: UpgradeKind,
+    note: String,
+) -> Result<()> {
+    let started = Instant::now();
+    let root = backup::root_of(ctx, None);
+    let mut report = UpgradeReport::new(ctx, kind, &root, client.status().await?.height);
+    resolve_earlier(ctx, client, store, state, &mut report).await?;
+    report.notes.insert(0, note);
+    finish(ctx, report, started)
+}
+
+/// Backup, simulate, send and verify `moves` (the shared half of migrate and rollback). When
+/// `route` is a multisig, the migrates are proposed to it after the backup instead (not
+/// simulated: a multisig's messages cannot be, before it executes them); the history entry
+/// and the post-checks wait for `luckee multisig execute`.
 async fn upgrade(
     ctx: &Context,
     s: &mut Send<'_>,
     root: &Path,
-    moves: Vec<Move>,
+    (moves, route): (Vec<Move>, &Route),
     kind: UpgradeKind,
     report: &mut UpgradeReport,
 ) -> Result<()> {
     let (client, signer) = (s.client, s.signer);
-    let sender = signer.address.to_string();
+    let me = signer.address.to_string();
+    let sender = route.sender(&me).to_string();
     let req = migrate_request(&sender, &moves, kind);
+    let proposed = matches!(route, Route::Multisig { .. });
     // A contract that refuses the migration is refused here: no backup, nothing sent.
-    if let Err(e) = client.estimate_fresh(signer, &req).await {
+    let simulated = match proposed {
+        true => Ok(()),
+        false => client.estimate_fresh(signer, &req).await.map(|_| ()),
+    };
+    if let Err(e) = simulated {
         // Explained only when it is the incentive's message that failed (the only contract
         // with a state layout): a single-message tx, or wasmd's "message index: N" naming it.
         let log = match &e {
@@ -1136,6 +1230,39 @@ async fn upgrade(
             .collect(),
         ..Default::default()
     };
+    if proposed {
+        let what: Vec<String> = moves
+            .iter()
+            .map(|m| {
+                format!(
+                    "{} {} from code {} to code {}",
+                    kind.as_str(),
+                    m.on_chain.contract,
+                    m.on_chain.code_id,
+                    m.to.code_id
+                )
+            })
+            .collect();
+        let intent = Intent::Upgrade {
+            kind: kind.as_str().into(),
+            migrates: effects.migrates,
+        };
+        let (sent, _) = s.submit(false, route, &req, &intent, &what).await?;
+        report.tx = sent.tx;
+        report.height = sent.height;
+        report.gas_used = sent.gas_used;
+        report.proposal = sent.proposal;
+        for m in &moves {
+            report.contracts.push(UpgradeRow {
+                contract: m.on_chain.contract,
+                address: m.on_chain.address.clone(),
+                status: "proposed",
+                from: m.on_chain.code_version(),
+                to: Some(m.to.clone()),
+            });
+        }
+        return Ok(());
+    }
     let outcome = send_recorded(client, signer, s.store, s.state, &req, effects).await?;
     report.tx = Some(outcome.hash.clone());
     report.height = Some(outcome.height);

@@ -52,6 +52,7 @@ pub fn planned_kinds(plan: &Plan) -> Vec<ContractKind> {
             ContractKind::Registry => plan.registry.existing.is_none(),
             ContractKind::Ft => plan.ft.existing.is_none(),
             ContractKind::Incentive => true,
+            ContractKind::Multisig => plan.multisig.as_ref().is_some_and(|m| m.existing.is_none()),
         })
         .collect()
 }
@@ -327,8 +328,22 @@ mod tests {
     #[test]
     fn planned_kinds_follow_existing_settings() {
         let mut plan = Plan::default();
-        assert_eq!(planned_kinds(&plan), ContractKind::ALL.to_vec());
+        assert_eq!(planned_kinds(&plan), ContractKind::ALL[1..].to_vec());
         plan.ft.existing = Some("wasm1x".into());
+        assert_eq!(
+            planned_kinds(&plan),
+            vec![ContractKind::Registry, ContractKind::Incentive]
+        );
+        plan.multisig = Some(crate::config::MultisigPlan::default());
+        assert_eq!(
+            planned_kinds(&plan),
+            vec![
+                ContractKind::Multisig,
+                ContractKind::Registry,
+                ContractKind::Incentive
+            ]
+        );
+        plan.multisig.as_mut().unwrap().existing = Some("wasm1ms".into());
         assert_eq!(
             planned_kinds(&plan),
             vec![ContractKind::Registry, ContractKind::Incentive]

@@ -156,6 +156,10 @@ pub async fn run(ctx: &Context) -> Result<()> {
             ContractKind::Registry => (&plan.registry.cw2_name, &plan.registry.cw2_version),
             ContractKind::Ft => (&plan.ft.cw2_name, &plan.ft.cw2_version),
             ContractKind::Incentive => (&plan.incentive.cw2_name, &plan.incentive.cw2_version),
+            ContractKind::Multisig => match &plan.multisig {
+                Some(m) => (&m.cw2_name, &m.cw2_version),
+                None => continue,
+            },
         };
         let Some(rec) = state.contracts.get(&kind) else {
             r.add(kind, "instantiated (state file)", "an address", "(none)");
@@ -204,7 +208,7 @@ pub async fn run(ctx: &Context) -> Result<()> {
         }
     }
     // The plan diff: exactly what `luckee plan` shows, one failed check per difference.
-    let desired = Desired::resolve(plan, &state, &default_admin(&state, None));
+    let desired = Desired::resolve(plan, &state, &default_admin(plan, &state, None));
     match read_snapshot(&client, &desired, None).await {
         Ok(snap) => {
             // The snapshot read get_config (when the incentive exists): no second query.

@@ -18,6 +18,7 @@ use serde::Serialize;
 
 use super::{incentive_address, OpsArgs};
 use crate::chain::{ChainClient, TxRequest};
+use crate::cmd::authority::{route, Intent};
 use crate::cmd::deploy::settle_pending;
 use crate::cmd::{Context, Send, TxSummary};
 use crate::contracts::{update_admin_msg, ContractKind, FtClient, IncentiveClient, RegistryClient};
@@ -160,32 +161,35 @@ async fn roles(
     Ok(out)
 }
 
-/// The messages of `propose` (see the module docs); refuses (exit 2) a signer without the roles.
-async fn propose_msgs(
+/// One message of `propose` / `accept`: the message (sent by `holder`), its description, and
+/// who holds the role it needs.
+pub type AdminMsg = (Any, String, String);
+
+/// The messages of `propose` (see the module docs), each built with the holder of its role as
+/// the sender; [`route`] then decides whether the signer sends them or proposes them to the
+/// multisig holding the roles. Errors: exit 3 for a contract missing on chain.
+pub async fn propose_msgs(
     client: &ChainClient,
     state: &DeploymentState,
     inc: &IncentiveClient<'_>,
     cfg: &ConfigResponse,
-    me: &str,
     (address, chain_admin, all_contracts): (&str, bool, bool),
-) -> Result<Vec<(Any, String)>> {
+) -> Result<Vec<AdminMsg>> {
     let mut msgs = Vec::new();
-    if cfg.admin.as_str() != me {
-        return Err(Error::usage(format!(
-            "nothing sent: proposing an admin needs the incentive's admin {}, but the signer is {me}",
-            cfg.admin
-        )));
-    }
     if cfg.admin.as_str() != address
         && cfg.pending_admin.as_ref().map(|a| a.as_str()) != Some(address)
     {
         let msg = inc.execute(
-            me,
+            cfg.admin.as_str(),
             &ExecuteMsg::ProposeAdmin {
                 new_admin: address.to_string(),
             },
         )?;
-        msgs.push((msg, format!("propose_admin {address}")));
+        msgs.push((
+            msg,
+            format!("propose_admin {address}"),
+            cfg.admin.to_string(),
+        ));
     }
     if !chain_admin {
         return Ok(msgs);
@@ -207,34 +211,31 @@ async fn propose_msgs(
         if info.admin == address {
             continue;
         }
-        if info.admin != me {
-            return Err(Error::usage(format!(
-                "nothing sent: moving the chain-level admin of {kind} needs its admin {}, but the signer is {me}",
-                if info.admin.is_empty() { "(none)" } else { &info.admin }
-            )));
-        }
         msgs.push((
-            update_admin_msg(me, &addr, address),
+            update_admin_msg(&info.admin, &addr, address),
             format!("update chain admin of {kind} to {address}"),
+            info.admin.clone(),
         ));
     }
     Ok(msgs)
 }
 
-/// The message of `accept`, or `None` when the signer already is the admin; refuses (exit 2)
-/// when no handover is pending or another address was proposed.
-fn accept_msg(
+/// The message of `accept`, sent by the proposed admin (the signer, or a multisig the signer
+/// proposes it to), or `None` when the signer already is the admin; refuses (exit 2) when no
+/// handover is pending.
+pub fn accept_msg(
     inc: &IncentiveClient<'_>,
     cfg: &ConfigResponse,
     me: &str,
-) -> Result<Option<(Any, String)>> {
+) -> Result<Option<AdminMsg>> {
     if cfg.admin.as_str() == me {
         return Ok(None);
     }
     match cfg.pending_admin.as_ref().map(|a| a.as_str()) {
-        Some(p) if p == me => Ok(Some((inc.execute(me, &ExecuteMsg::AcceptAdmin {})?, "accept_admin".into()))),
-        Some(p) => Err(Error::usage(format!(
-            "nothing sent: the proposed admin is {p}, but the signer is {me} (sign with the proposed admin's key)"
+        Some(p) => Ok(Some((
+            inc.execute(p, &ExecuteMsg::AcceptAdmin {})?,
+            "accept_admin".into(),
+            p.to_string(),
         ))),
         None => Err(Error::usage(format!(
             "nothing sent: no admin handover is pending (the admin {} must run `luckee ops admin propose {me}` first)",
@@ -290,27 +291,50 @@ pub async fn run(ctx: &Context, args: &OpsArgs, cmd: &AdminCommand) -> Result<()
                 &state,
                 &inc,
                 &cfg,
-                &me,
                 (address, *chain_admin, *all_contracts),
             )
             .await?
         }
         _ => accept_msg(&inc, &cfg, &me)?.into_iter().collect(),
     };
-    report.messages = msgs.iter().map(|(_, w)| w.clone()).collect();
+    report.messages = msgs.iter().map(|(_, w, _)| w.clone()).collect();
     if msgs.is_empty() {
         report.roles = roles(ctx, &client, &contract, None).await?;
         ctx.print(&report);
         return Ok(());
     }
+    let holders: Vec<String> = msgs.iter().map(|(_, _, h)| h.clone()).collect();
+    let Some(route) = route(&client, &holders, &me).await? else {
+        let needs: Vec<String> = msgs
+            .iter()
+            .filter(|(_, _, h)| h != &me)
+            .map(|(_, w, h)| format!("{w} needs {}", if h.is_empty() { "(none)" } else { h }))
+            .collect();
+        return Err(Error::usage(format!(
+            "nothing sent: {}, but the signer is {me} (sign with that key, or a voter's key when it is a multisig)",
+            needs.join("; ")
+        )));
+    };
+    let intent = match cmd {
+        AdminCommand::Propose {
+            address,
+            chain_admin,
+            all_contracts,
+        } => Intent::AdminPropose {
+            address: address.clone(),
+            chain_admin: *chain_admin,
+            all_contracts: *all_contracts,
+        },
+        _ => Intent::AdminAccept,
+    };
     let req = TxRequest {
-        msgs: msgs.into_iter().map(|(m, _)| m).collect(),
+        msgs: msgs.into_iter().map(|(m, _, _)| m).collect(),
         memo: format!("luckee ops admin {action}"),
         tags: vec![format!("admin-{action}")],
     };
     let mut send = Send::new(&client, &signer, &mut store, &mut state);
     let (sent, outcome) = send
-        .send_or_simulate(ctx.dry_run, &req, vec![], vec![])
+        .submit(ctx.dry_run, &route, &req, &intent, &report.messages)
         .await?;
     report.sent = sent;
     let Some(outcome) = outcome else {

@@ -3,7 +3,10 @@
 //!
 //! 1. `get_config` (latest): already in the requested state → nothing sent, exit 0;
 //! 2. the signer must be `get_config.admin`, or, to pause (never to resume), one of the
-//!    contract's pausers (`get_pausers`, v0.2.0) — exit 2 otherwise, nothing sent;
+//!    contract's pausers (`get_pausers`, v0.2.0) — exit 2 otherwise, nothing sent. When the
+//!    admin is a cw3 multisig and the signer one of its voters, the message is proposed to the
+//!    multisig instead ([`crate::cmd::authority`]; exit 7 for a key that is not a voter): a
+//!    pauser still pauses at once, but resume needs the multisig's votes;
 //! 3. `{"emergency_pause":{"paused":true|false}}` as that signer, the reason as the tx memo,
 //!    simulated, signed, broadcast, waited for (exit 3 if rejected, 4 if not included in time);
 //! 4. confirmed with `get_config` at the tx's height (exit 3 if the flag is not as requested).
@@ -16,9 +19,12 @@ use serde::Serialize;
 use super::{incentive_address, OpsArgs};
 use crate::chain::tx::GasEstimate;
 use crate::chain::TxRequest;
-use crate::cmd::Context;
+use crate::cmd::authority::{route, Intent, ProposalRef, Route};
+use crate::cmd::deploy::settle_pending;
+use crate::cmd::{Context, Send};
 use crate::contracts::IncentiveClient;
 use crate::error::{Error, Result};
+use crate::state::LockMode;
 use crate::ui::Report;
 
 /// Longest memo the Cosmos SDK accepts by default (`auth` param `max_memo_characters`).
@@ -48,6 +54,9 @@ pub struct PauseReport {
     /// Gas estimate of a `--dry-run`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<GasEstimate>,
+    /// The multisig proposal made instead, when a multisig is the admin.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub proposal: Option<ProposalRef>,
 }
 
 impl Report for PauseReport {
@@ -57,6 +66,20 @@ impl Report for PauseReport {
         } else {
             "RUNNING (not paused)"
         };
+        if let Some(p) = &self.proposal {
+            return format!(
+                "{} needs the incentive's admin, the multisig {}: proposed emergency_pause {{paused: {}}}{}\n{}\n",
+                self.action,
+                p.multisig,
+                self.action == "pause",
+                match (&self.tx, &self.dry_run) {
+                    (Some(tx), _) => format!(" in tx {tx} at height {}", self.height.unwrap_or_default()),
+                    (None, Some(e)) => format!(" (dry run: gas limit {}, fee {}; nothing broadcast)", e.gas_limit, e.fee),
+                    _ => String::new(),
+                },
+                p.next_steps()
+            );
+        }
         match (&self.tx, &self.dry_run) {
             (Some(tx), _) => format!(
                 "incentive {} is now {state} on {}\ntx {tx} at height {}, gas used {}, memo {:?}\nconfirmed by get_config at height {}\n",
@@ -107,6 +130,7 @@ pub async fn run(
         gas_used: None,
         memo: None,
         dry_run: None,
+        proposal: None,
     };
     if before.config.emergency_paused == paused {
         ctx.print(&report);
@@ -118,6 +142,42 @@ pub async fn run(
                 .pausers_if_supported(None)
                 .await?
                 .is_some_and(|p| p.iter().any(|p| p == signer.address.as_ref()));
+        let me = signer.address.to_string();
+        let multisig = match pauser {
+            true => None,
+            false => route(&client, &[before.admin.to_string()], &me).await?,
+        };
+        if let Some(route @ Route::Multisig { .. }) = multisig {
+            let (mut store, mut state) = ctx.open_state(LockMode::Exclusive)?;
+            settle_pending(ctx.dry_run, &client, &mut store, &mut state).await?;
+            let req = TxRequest {
+                msgs: vec![inc.execute(
+                    route.sender(&me),
+                    &incentive::ExecuteMsg::EmergencyPause { paused },
+                )?],
+                memo: memo.clone(),
+                tags: vec![action.to_string()],
+            };
+            let what = [format!("emergency_pause {{paused: {paused}}}: {memo}")];
+            let mut send = Send::new(&client, &signer, &mut store, &mut state);
+            let (sent, _) = send
+                .submit(
+                    ctx.dry_run,
+                    &route,
+                    &req,
+                    &Intent::EmergencyPause { paused },
+                    &what,
+                )
+                .await?;
+            report.tx = sent.tx;
+            report.height = sent.height;
+            report.gas_used = sent.gas_used;
+            report.dry_run = sent.dry_run;
+            report.proposal = sent.proposal;
+            report.memo = Some(memo);
+            ctx.print(&report);
+            return Ok(());
+        }
         if !pauser {
             return Err(Error::usage(if paused {
                 format!(

@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use super::{incentive_address, OpsArgs};
 use crate::chain::{ChainClient, TxRequest};
+use crate::cmd::authority::{route, Intent};
 use crate::cmd::deploy::settle_pending;
 use crate::cmd::{Context, Send, TxSummary};
 use crate::contracts::{FtClient, IncentiveClient};
@@ -132,7 +133,7 @@ impl Report for WithdrawReport {
     fn text(&self) -> String {
         let mut out = notes_text(&self.notes);
         let line = self.sent.line().unwrap_or_default();
-        if self.sent.tx.is_some() {
+        if self.sent.tx.is_some() && self.sent.proposal.is_none() {
             out.push_str(&format!(
                 "withdrew {} from {} to {}: contract balance {} → {}, confirmed ({line})\n",
                 self.asset,
@@ -181,12 +182,12 @@ pub async fn run(ctx: &Context, args: &OpsArgs, w: &WithdrawArgs) -> Result<()> 
     let notes = settle_pending(ctx.dry_run, &client, &mut store, &mut state).await?;
     let inc = IncentiveClient::new(&client, contract.clone());
     let cfg = inc.config(None).await?;
-    if cfg.admin.as_str() != me {
+    let Some(route) = route(&client, &[cfg.admin.to_string()], &me).await? else {
         return Err(Error::usage(format!(
             "nothing sent: emergency_withdraw needs the incentive's admin {}, but the signer is {me}",
             cfg.admin
         )));
-    }
+    };
     let held = balance(&client, &asset, &contract, None).await?;
     if asset.amount() > held {
         return Err(Error::usage(format!(
@@ -204,8 +205,22 @@ pub async fn run(ctx: &Context, args: &OpsArgs, w: &WithdrawArgs) -> Result<()> 
             amount: Uint128::new(*amount),
         },
     };
+    let intent = Intent::Withdraw {
+        kind: if matches!(asset, Asset::Native { .. }) {
+            "native"
+        } else {
+            "cw20"
+        }
+        .into(),
+        asset: match &asset {
+            Asset::Native { denom, .. } => denom.clone(),
+            Asset::Cw20 { contract, .. } => contract.clone(),
+        },
+        amount: asset.amount().to_string(),
+        to: w.to.clone(),
+    };
     let msg = inc.execute(
-        &me,
+        route.sender(&me),
         &ExecuteMsg::EmergencyWithdraw {
             asset: wasm_asset,
             recipient: w.to.clone(),
@@ -227,8 +242,13 @@ pub async fn run(ctx: &Context, args: &OpsArgs, w: &WithdrawArgs) -> Result<()> 
         notes,
     };
     let mut send = Send::new(&client, &signer, &mut store, &mut state);
+    let what = [format!(
+        "emergency_withdraw {} to {}",
+        asset.describe(),
+        w.to
+    )];
     let (sent, outcome) = send
-        .send_or_simulate(ctx.dry_run, &req, vec![], vec![])
+        .submit(ctx.dry_run, &route, &req, &intent, &what)
         .await?;
     report.sent = sent;
     let Some(outcome) = outcome else {

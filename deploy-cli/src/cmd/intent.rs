@@ -1,0 +1,311 @@
+//! The command behind a multisig proposal ([`Intent`]): what it would send now (checked by
+//! `luckee multisig vote ID yes`, exit 9 when the proposal differs) and its post-checks (run by
+//! `luckee multisig execute ID` once the proposal executed).
+//!
+//! Both read the deployment the way the command itself does: the plan (`luckee.toml`) and the
+//! state file of the network's chain-id, so voters run them from the deployment's directory.
+
+use cosmwasm_std::{CosmosMsg, Uint128, WasmMsg};
+use luckee_types::incentive::{ExecuteMsg, WithdrawAsset};
+
+use super::authority::{proposal_msgs, Intent};
+use super::plan::{confirm_applied, default_admin, read_snapshot};
+use super::Context;
+use crate::chain::ChainClient;
+use crate::contracts::{ContractKind, IncentiveClient};
+use crate::error::{Error, Result};
+use crate::reconcile::{self, Change, Desired};
+use crate::state::{DeploymentState, StateStore};
+
+/// The deployment's state file (read without the lock). Errors: exit 2 when there is none.
+fn deployment(ctx: &Context) -> Result<DeploymentState> {
+    let dir = ctx.cwd.join(&ctx.plan.state_dir);
+    crate::state::read_snapshot(&dir, &ctx.net.chain_id)?
+        .filter(|s| s.address_of(ContractKind::Incentive).is_some())
+        .ok_or_else(|| {
+            Error::usage(format!(
+                "no deployment recorded in {} for chain-id {}: run luckee multisig from the deployment's directory (its luckee.toml and state file) so that the proposal can be compared with what luckee would send",
+                dir.display(),
+                ctx.net.chain_id
+            ))
+        })
+}
+
+fn incentive(state: &DeploymentState) -> String {
+    state
+        .address_of(ContractKind::Incentive)
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// What `intent`'s command would propose now, as the `CosmosMsg`s of a proposal by
+/// `multisig`. An upgrade is not rebuilt (its code comes from an artifacts directory the voter
+/// may not have): [`check_upgrade`] covers it.
+async fn rebuild(
+    ctx: &Context,
+    client: &ChainClient,
+    state: &DeploymentState,
+    intent: &Intent,
+    multisig: &str,
+) -> Result<Vec<CosmosMsg>> {
+    let inc = IncentiveClient::new(client, incentive(state));
+    let msgs = match intent {
+        Intent::Apply { prune } => {
+            let desired =
+                Desired::resolve(&ctx.plan, state, &default_admin(&ctx.plan, state, None));
+            let snap = read_snapshot(client, &desired, None).await?;
+            let applied = reconcile::plan_changes(&snap, &desired).to_apply(*prune);
+            reconcile::messages(&applied, &desired, multisig)?
+                .into_iter()
+                .map(|s| s.msg)
+                .collect()
+        }
+        Intent::EmergencyPause { paused } => {
+            let cfg = inc.config(None).await?;
+            match cfg.config.emergency_paused == *paused {
+                true => vec![],
+                false => {
+                    vec![inc.execute(multisig, &ExecuteMsg::EmergencyPause { paused: *paused })?]
+                }
+            }
+        }
+        Intent::Withdraw {
+            kind,
+            asset,
+            amount,
+            to,
+        } => {
+            let amount = Uint128::new(amount.parse().map_err(|e| {
+                Error::usage(format!("withdraw amount '{amount}' in the intent: {e}"))
+            })?);
+            let asset = match kind.as_str() {
+                "cw20" => WithdrawAsset::Cw20 {
+                    contract: asset.clone(),
+                    amount,
+                },
+                _ => WithdrawAsset::Native {
+                    denom: asset.clone(),
+                    amount,
+                },
+            };
+            vec![inc.execute(
+                multisig,
+                &ExecuteMsg::EmergencyWithdraw {
+                    asset,
+                    recipient: to.clone(),
+                },
+            )?]
+        }
+        Intent::AdminPropose {
+            address,
+            chain_admin,
+            all_contracts,
+        } => {
+            let cfg = inc.config(None).await?;
+            super::ops::admin::propose_msgs(
+                client,
+                state,
+                &inc,
+                &cfg,
+                (address, *chain_admin, *all_contracts),
+            )
+            .await?
+            .into_iter()
+            .map(|(m, _, _)| m)
+            .collect()
+        }
+        Intent::AdminAccept => {
+            let cfg = inc.config(None).await?;
+            super::ops::admin::accept_msg(&inc, &cfg, multisig)?
+                .into_iter()
+                .map(|(m, _, _)| m)
+                .collect()
+        }
+        Intent::Upgrade { .. } => return Ok(vec![]),
+    };
+    proposal_msgs(&msgs)
+}
+
+/// An upgrade proposal is current while every contract still runs the code it was proposed
+/// to move from, and its messages migrate exactly those contracts to the recorded codes.
+/// Pure. Errors: exit 9 naming the first difference.
+pub fn check_upgrade(
+    intent: &Intent,
+    proposal: &[CosmosMsg],
+    addresses: &dyn Fn(ContractKind) -> Option<String>,
+    running: &[(ContractKind, u64)],
+) -> Result<()> {
+    let Intent::Upgrade { migrates, .. } = intent else {
+        return Ok(());
+    };
+    let stale = |why: String| Err(Error::StaleProposal(format!("nothing sent: {why}")));
+    let wanted: Vec<(String, u64)> = migrates
+        .iter()
+        .map(|m| (addresses(m.contract).unwrap_or_default(), m.to.code_id))
+        .collect();
+    let carried: Vec<(String, u64)> = proposal
+        .iter()
+        .filter_map(|m| match m {
+            CosmosMsg::Wasm(WasmMsg::Migrate {
+                contract_addr,
+                new_code_id,
+                ..
+            }) => Some((contract_addr.clone(), *new_code_id)),
+            _ => None,
+        })
+        .collect();
+    if carried.len() != proposal.len() || carried != wanted {
+        return stale(format!(
+            "the proposal's messages are not the migrates its intent records ({wanted:?})"
+        ));
+    }
+    for m in migrates {
+        let now = running
+            .iter()
+            .find(|(k, _)| *k == m.contract)
+            .map(|(_, c)| *c);
+        if now != Some(m.from.code_id) {
+            return stale(format!(
+                "{} runs code {} now, but the proposal was made to move it from code {} to {}: the chain changed since; vote no and run the upgrade again",
+                m.contract,
+                now.map(|c| c.to_string()).unwrap_or_else(|| "(none)".into()),
+                m.from.code_id,
+                m.to.code_id
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Refuses (exit 9) a `yes` vote on a proposal whose messages differ from what its intent's
+/// command would send now. Errors: exit 2 without the deployment's state file.
+pub async fn check_current(
+    ctx: &Context,
+    client: &ChainClient,
+    intent: &Intent,
+    multisig: &str,
+    proposal: &[CosmosMsg],
+) -> Result<()> {
+    let state = deployment(ctx)?;
+    if let Intent::Upgrade { migrates, .. } = intent {
+        let mut running = Vec::new();
+        for m in migrates {
+            if let Some(a) = state.address_of(m.contract) {
+                if let Some(info) = client.contract_info(a).await? {
+                    running.push((m.contract, info.code_id));
+                }
+            }
+        }
+        let addr = |k: ContractKind| state.address_of(k).map(str::to_string);
+        return check_upgrade(intent, proposal, &addr, &running);
+    }
+    let now = rebuild(ctx, client, &state, intent, multisig).await?;
+    if now == proposal {
+        return Ok(());
+    }
+    let words = |msgs: &[CosmosMsg]| {
+        if msgs.is_empty() {
+            return "nothing".to_string();
+        }
+        msgs.iter()
+            .map(|m| super::multisig::describe(m, multisig, &[]))
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    Err(Error::StaleProposal(format!(
+        "nothing sent: the proposal carries [{}], but `{}` would send [{}] now (the plan or the chain changed since it was proposed): vote no, and propose again with `{}`",
+        words(proposal),
+        intent.command_line(),
+        words(&now),
+        intent.command_line()
+    )))
+}
+
+/// The post-checks of `intent`'s command after its proposal executed at `height`, as notes;
+/// `state` (locked in `store`) follows the chain. Errors: exit 3 when the chain at `height`
+/// does not show the command's effect.
+pub async fn after_execute(
+    ctx: &Context,
+    client: &ChainClient,
+    store: &mut StateStore,
+    state: &mut DeploymentState,
+    intent: &Intent,
+    multisig: &str,
+    height: u64,
+) -> Result<Vec<String>> {
+    let inc = IncentiveClient::new(client, incentive(state));
+    let fail = |what: String| {
+        Err(Error::chain(format!(
+            "the proposal executed at height {height}, but {what}"
+        )))
+    };
+    match intent {
+        Intent::Apply { prune } => {
+            let desired =
+                Desired::resolve(&ctx.plan, state, &default_admin(&ctx.plan, state, None));
+            let still = confirm_applied(client, &desired, state, height, *prune).await?;
+            store.save(state)?;
+            if !still.is_empty() {
+                let lines: Vec<String> = still.iter().map(Change::line).collect();
+                return fail(format!(
+                    "the chain still differs from the plan there: {}",
+                    lines.join("; ")
+                ));
+            }
+            Ok(vec![format!(
+                "post-check: the chain matches the plan at height {height} (`luckee plan` exits 0)"
+            )])
+        }
+        Intent::EmergencyPause { paused } => {
+            let cfg = inc.config(Some(height)).await?;
+            if cfg.config.emergency_paused != *paused {
+                return fail(format!(
+                    "get_config says emergency_paused = {}",
+                    cfg.config.emergency_paused
+                ));
+            }
+            Ok(vec![format!(
+                "post-check: get_config at height {height} says emergency_paused = {paused}"
+            )])
+        }
+        Intent::AdminPropose { .. } | Intent::AdminAccept => {
+            let cfg = inc.config(Some(height)).await?;
+            let want = match intent {
+                Intent::AdminPropose { address, .. } => address.as_str(),
+                _ => multisig,
+            };
+            let ok = cfg.admin.as_str() == want
+                || cfg.pending_admin.as_ref().map(|a| a.as_str()) == Some(want);
+            if !ok {
+                return fail(format!(
+                    "get_config shows admin {} / pending {:?}",
+                    cfg.admin, cfg.pending_admin
+                ));
+            }
+            for rec in state.contracts.values_mut() {
+                if let Some(info) = client.contract_info_at(&rec.address, Some(height)).await? {
+                    rec.admin = info.admin;
+                }
+            }
+            store.save(state)?;
+            let next = match intent {
+                Intent::AdminPropose { address, .. } => format!(
+                    "; next: {address} accepts (`luckee ops admin accept` with its key, or a voter's key when it is a multisig)"
+                ),
+                _ => String::new(),
+            };
+            Ok(vec![format!(
+                "post-check: get_config at height {height}: admin {}, pending {}{next}",
+                cfg.admin,
+                cfg.pending_admin
+                    .map(|a| a.to_string())
+                    .unwrap_or_else(|| "(none)".into())
+            )])
+        }
+        Intent::Withdraw { amount, to, .. } => Ok(vec![format!(
+            "emergency_withdraw of {amount} to {to} executed at height {height}"
+        )]),
+        // Recorded and checked by the caller (the upgrade's history and post-upgrade checks).
+        Intent::Upgrade { .. } => Ok(vec![]),
+    }
+}
