@@ -129,7 +129,8 @@ pub enum Command {
     },
     /// The voters' side of a cw3 multisig admin: list and show proposals (messages decoded into
     /// luckee's words), vote, execute a passed one. Refused before any fee: a key that is not
-    /// a voter (exit 7), a proposal not open for it (exit 8).
+    /// a voter (exit 7), a proposal not open for it (exit 8), a yes on a proposal whose
+    /// messages differ from what luckee would send now (exit 9).
     Multisig {
         /// Flags of every multisig subcommand.
         #[command(flatten)]
@@ -137,6 +138,13 @@ pub enum Command {
         #[command(subcommand)]
         /// Which step.
         command: crate::cmd::multisig::MultisigCommand,
+    },
+    /// Offline signing: `tx sign FILE` signs an unsigned tx (from --generate-only) where the
+    /// key is; `tx broadcast FILE` sends a signed one.
+    Tx {
+        #[command(subcommand)]
+        /// Which step.
+        command: crate::cmd::tx::TxCommand,
     },
     /// Print a shell completion script (clap_complete), e.g.
     /// `luckee completions bash > /etc/bash_completion.d/luckee`.

@@ -58,6 +58,9 @@ pub async fn run(cli: cli::Cli) -> Result<()> {
         cli::Command::Multisig { args, command } => {
             cmd::multisig::run(&cmd::Context::new(&cli.global, &cwd)?, &args, command).await
         }
+        cli::Command::Tx { command } => {
+            cmd::tx::run(&cmd::Context::new(&cli.global, &cwd)?, &command).await
+        }
         cli::Command::Completions { shell } => {
             use clap::CommandFactory;
             use std::io::Write;

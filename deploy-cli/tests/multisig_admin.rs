@@ -441,3 +441,194 @@ fn a_single_key_deployment_moves_to_a_multisig() {
         .json();
     assert_eq!(r["proposal"]["multisig"], ms.as_str(), "{r}");
 }
+
+/// The numbers `--generate-only` prints on stderr for offline signing: (account number,
+/// sequence).
+fn sign_numbers(stderr: &str) -> (String, String) {
+    let after = |flag: &str| {
+        stderr
+            .split(flag)
+            .nth(1)
+            .unwrap_or_else(|| panic!("{flag} in: {stderr}"))
+            .split(|c: char| !c.is_ascii_digit())
+            .find(|s| !s.is_empty())
+            .unwrap()
+            .to_string()
+    };
+    (after("--account-number "), after("--sequence "))
+}
+
+/// Offline signing: the server (no voter key) prints the unsigned vote with `--generate-only`,
+/// the voter signs it on another machine that reaches no node (`tx sign` with the account
+/// number and sequence), the server broadcasts it. The execute is signed by `wasmd tx sign`
+/// instead: the files are wasmd's format both ways.
+#[test]
+fn a_voter_signs_offline_and_the_server_broadcasts() {
+    let w = Workdir::new();
+    let voters: Vec<Account> = (0..3).map(|_| Account::funded(5_000_000)).collect();
+    let pauser = Account::funded(5_000_000);
+    w.write_key_file("v0.key", &voters[0].mnemonic, 0o600);
+    w.write_config(&plan(&voters, &pauser, "5000000"));
+    as_key(&w, "v0.key", &["deploy", "upload"]).ok();
+    as_key(&w, "v0.key", &["deploy", "instantiate"]).ok();
+    let ms = w.state()["contracts"]["luckee_multisig"]["address"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    w.luckee(&["plan"]).expect_code(1);
+
+    // The server: its own key (key.txt) is no voter; it names voter 1 with --from.
+    let v1 = voters[1].address.as_str();
+    let unsigned = w
+        .luckee(&[
+            "multisig",
+            "--multisig",
+            &ms,
+            "vote",
+            "1",
+            "yes",
+            "--generate-only",
+            "--from",
+            v1,
+        ])
+        .ok();
+    let (number, sequence) = sign_numbers(&unsigned.stderr());
+    let tx: Value = serde_json::from_str(&unsigned.stdout()).unwrap();
+    assert_eq!(tx["body"]["messages"][0]["sender"], v1, "{tx}");
+    assert_eq!(tx["body"]["messages"][0]["msg"]["vote"]["vote"], "yes");
+    assert!(tx["signatures"].as_array().unwrap().is_empty());
+    assert_eq!(
+        as_key(&w, "v0.key", &["multisig", "--multisig", &ms, "show", "1"])
+            .ok()
+            .json()["status"],
+        "open"
+    );
+    // An outsider cannot even generate: 7 before anything.
+    w.luckee(&[
+        "multisig",
+        "--multisig",
+        &ms,
+        "vote",
+        "1",
+        "yes",
+        "--generate-only",
+        "--from",
+        &w.address,
+    ])
+    .expect_code(7);
+
+    // The voter's machine: only its key file, and no node reachable.
+    let machine = tempfile::tempdir().unwrap();
+    std::fs::write(machine.path().join("unsigned.json"), unsigned.stdout()).unwrap();
+    let key = machine.path().join("v1.key");
+    std::fs::write(&key, &voters[1].mnemonic).unwrap();
+    std::fs::set_permissions(&key, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
+    let offline_sign = |key: &std::path::Path| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_luckee"))
+            .current_dir(machine.path())
+            .env_clear()
+            .env("LUCKEE_NODE", "http://127.0.0.1:1")
+            .env("LUCKEE_CHAIN_ID", &devnet().chain_id)
+            .env("LUCKEE_MNEMONIC_FILE", key)
+            .args([
+                "tx",
+                "sign",
+                "unsigned.json",
+                "--account-number",
+                &number,
+                "--sequence",
+                &sequence,
+            ])
+            .output()
+            .unwrap()
+    };
+    let signed = offline_sign(&key);
+    assert!(
+        signed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&signed.stderr)
+    );
+    // The wrong key is refused (exit 2), naming the address it is for.
+    let other = machine.path().join("v2.key");
+    std::fs::write(&other, &voters[2].mnemonic).unwrap();
+    std::fs::set_permissions(&other, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
+    let wrong = offline_sign(&other);
+    assert_eq!(wrong.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains(v1));
+
+    // Back on the server: broadcast; again is the same tx, found in its block.
+    std::fs::write(w.path().join("signed.json"), &signed.stdout).unwrap();
+    let sent = w
+        .luckee(&["-o", "json", "tx", "broadcast", "signed.json"])
+        .ok()
+        .json();
+    assert!(sent["height"].as_u64().unwrap() > 0, "{sent}");
+    let again = w
+        .luckee(&["-o", "json", "tx", "broadcast", "signed.json"])
+        .ok()
+        .json();
+    assert_eq!(again["tx"], sent["tx"]);
+    let show = w
+        .luckee(&["-o", "json", "multisig", "--multisig", &ms, "show", "1"])
+        .ok()
+        .json();
+    assert_eq!(show["status"], "passed", "{show}");
+    // The unsigned file cannot be broadcast (2).
+    std::fs::write(w.path().join("unsigned.json"), unsigned.stdout()).unwrap();
+    w.luckee(&["tx", "broadcast", "unsigned.json"])
+        .expect_code(2);
+
+    // The execute, generated by luckee and signed by `wasmd tx sign`.
+    let v2 = voters[2].address.as_str();
+    let gen = w
+        .luckee(&[
+            "multisig",
+            "--multisig",
+            &ms,
+            "execute",
+            "1",
+            "--generate-only",
+            "--from",
+            v2,
+        ])
+        .ok();
+    let (number, sequence) = sign_numbers(&gen.stderr());
+    std::fs::write(machine.path().join("execute.json"), gen.stdout()).unwrap();
+    let keyring = tempfile::tempdir().unwrap();
+    let wasmd = support::wasmd_key(keyring.path(), "v2", &voters[2].mnemonic);
+    let by_wasmd = std::process::Command::new(wasmd)
+        .args([
+            "tx",
+            "sign",
+            "execute.json",
+            "--from",
+            "v2",
+            "--keyring-backend",
+            "test",
+            "--home",
+            keyring.path().to_str().unwrap(),
+            "--chain-id",
+            &devnet().chain_id,
+            "--offline",
+            "--account-number",
+            &number,
+            "--sequence",
+            &sequence,
+        ])
+        .current_dir(machine.path())
+        .output()
+        .unwrap();
+    assert!(
+        by_wasmd.status.success(),
+        "{}",
+        String::from_utf8_lossy(&by_wasmd.stderr)
+    );
+    std::fs::write(w.path().join("executed.json"), &by_wasmd.stdout).unwrap();
+    w.luckee(&["tx", "broadcast", "executed.json"]).ok();
+    let show = w
+        .luckee(&["-o", "json", "multisig", "--multisig", &ms, "show", "1"])
+        .ok()
+        .json();
+    assert_eq!(show["status"], "executed", "{show}");
+    w.luckee(&["plan"]).ok();
+}

@@ -19,6 +19,7 @@
 
 pub mod blocks;
 pub mod cosmos_msg;
+pub mod offline;
 pub mod ops;
 pub mod query;
 pub mod transport;

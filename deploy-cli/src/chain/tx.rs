@@ -370,6 +370,37 @@ impl ChainClient {
         Err(Error::chain(format!("account sequence kept changing under us after {SEQUENCE_RETRIES} re-signs; is another process using this key?")))
     }
 
+    /// Broadcasts a tx signed elsewhere (protobuf `TxRaw` bytes, e.g. from
+    /// [`super::offline::tx_bytes`]) and waits for its block; re-sending the same bytes is
+    /// harmless (the node dedups by hash), and a tx already in a block is found first.
+    ///
+    /// Errors: exit 3 when CheckTx rejects it (a stale sequence names the account's current
+    /// one: sign again) or it fails in its block; exit 4 when it is not included in time.
+    pub async fn broadcast_raw(&self, bytes: Vec<u8>) -> Result<TxOutcome> {
+        let hash = tx_hash(&bytes);
+        let from_height = self.status().await?.height;
+        if let Some(found) = self
+            .find_tx(&hash, &mut from_height.saturating_sub(100).clone())
+            .await?
+        {
+            return found.into_result();
+        }
+        let signed = SignedTx {
+            bytes,
+            hash: hash.clone(),
+            gas_limit: 0,
+            fee: 0,
+            sequence: 0,
+            from_height,
+        };
+        match self.broadcast(&signed).await? {
+            Broadcast::Accepted => self.wait_for_tx(&hash, from_height).await?.into_result(),
+            Broadcast::WrongSequence(log) => Err(Error::chain(format!(
+                "tx {hash} was signed with a stale account sequence ({log}): sign it again with the current one"
+            ))),
+        }
+    }
+
     /// `broadcast_tx_sync` of `signed`, retried on transient faults (re-sending the same bytes
     /// is harmless: the node dedups by hash). CheckTx rejections other than a sequence
     /// mismatch are exit 3.

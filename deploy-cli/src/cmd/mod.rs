@@ -8,6 +8,7 @@ pub mod intent;
 pub mod multisig;
 pub mod ops;
 pub mod plan;
+pub mod tx;
 
 use std::path::{Path, PathBuf};
 

@@ -1,13 +1,15 @@
 //! `luckee multisig --multisig ADDRESS list | show ID | vote ID yes|no|abstain | execute ID` —
-//! the voters' side of a cw3 multisig admin (issue 15; luckee does not yet deploy the multisig
-//! nor route admin commands through it).
+//! the voters' side of a cw3 multisig admin (proposals come from the admin commands, see
+//! [`super::authority`]).
 //!
 //! `show` decodes each proposal message back into luckee's words: which of the deployment's
 //! contracts (by name, from the state file when there is one), and what (the execute
 //! message's variant with its JSON, a migrate to a code id, an admin change). `vote` and
 //! `execute` are refused before any fee: a signer that is not a voter (exit 7), a proposal
 //! whose status or expiry does not allow it (exit 8) — the same rules the contract applies
-//! ([`check_vote`], [`check_execute`], pure).
+//! ([`check_vote`], [`check_execute`], pure) — and a `yes` on a proposal luckee made whose
+//! messages differ from what its command would send now (exit 9, [`super::intent`]). After
+//! `execute`, the post-checks of the command that made the proposal run.
 
 use clap::{Args, Subcommand, ValueEnum};
 use cosmwasm_std::{BlockInfo, CosmosMsg, Timestamp, WasmMsg};
@@ -42,18 +44,57 @@ pub enum MultisigCommand {
         /// Proposal id.
         id: u64,
     },
-    /// Vote on a proposal, signed by a voter's key (--mnemonic-file / LUCKEE_MNEMONIC).
+    /// Vote on a proposal, signed by a voter's key (--mnemonic-file / LUCKEE_MNEMONIC), or
+    /// with --generate-only --from VOTER printed unsigned for `luckee tx sign`.
     Vote {
         /// Proposal id.
         id: u64,
         /// yes, no or abstain.
         vote: VoteArg,
+        /// Offline signing.
+        #[command(flatten)]
+        offline: GenerateArgs,
     },
     /// Execute a passed proposal (any key may).
     Execute {
         /// Proposal id.
         id: u64,
+        /// Offline signing.
+        #[command(flatten)]
+        offline: GenerateArgs,
     },
+}
+
+/// `--generate-only [--from ADDRESS]`: for a voter whose key stays on another machine.
+#[derive(Debug, Clone, Args)]
+pub struct GenerateArgs {
+    /// Check and simulate as usual, then print the unsigned tx (wasmd's JSON) on stdout
+    /// instead of signing it: sign it with `luckee tx sign FILE` (or `wasmd tx sign`) where
+    /// the key is, send it with `luckee tx broadcast FILE`.
+    #[arg(long)]
+    pub generate_only: bool,
+    /// With --generate-only: the address that will sign (default: the key's address).
+    #[arg(long, value_name = "ADDRESS", requires = "generate_only")]
+    pub from: Option<String>,
+}
+
+/// Who signs: `--from`, else the key's address (exit 2 when neither is given).
+fn signer_address(ctx: &Context, offline: &GenerateArgs) -> Result<String> {
+    match &offline.from {
+        Some(a) => {
+            ctx.net.check_address("--from", a)?;
+            Ok(a.clone())
+        }
+        None => Ok(ctx
+            .signer()
+            .map_err(|e| {
+                Error::usage(format!(
+                    "{e} (with --generate-only, name the signer with --from ADDRESS instead)"
+                ))
+            })?
+            .address
+            .to_string()),
+    }
 }
 
 /// A vote.
@@ -400,17 +441,17 @@ pub async fn run(ctx: &Context, args: &MultisigArgs, cmd: MultisigCommand) -> Re
             });
             Ok(())
         }
-        MultisigCommand::Vote { id, vote } => {
-            let signer = ctx.signer()?;
+        MultisigCommand::Vote { id, vote, offline } => {
+            let me = signer_address(ctx, &offline)?;
             let p = ms.proposal(id).await?;
-            let weight = ms.weight(signer.address.as_ref()).await?;
+            let weight = ms.weight(&me).await?;
             let status = client.status().await?;
             let block = BlockInfo {
                 height: status.height,
                 time: Timestamp::from_seconds(status.latest_block_time.max(0) as u64),
                 chain_id: ctx.net.chain_id.clone(),
             };
-            check_vote(&p, signer.address.as_ref(), weight, &block)?;
+            check_vote(&p, &me, weight, &block)?;
             let intent = Intent::parse(&p.description);
             let mut notes = Vec::new();
             match &intent {
@@ -432,13 +473,21 @@ pub async fn run(ctx: &Context, args: &MultisigArgs, cmd: MultisigCommand) -> Re
                 vote: vote.into(),
             };
             let action = format!("vote {}", format!("{vote:?}").to_lowercase());
+            if offline.generate_only {
+                return generate(ctx, &client, &ms, &me, (id, &msg), &action).await;
+            }
+            let signer = ctx.signer()?;
             act(ctx, &client, &ms, &signer, (id, &msg), action, notes).await
         }
-        MultisigCommand::Execute { id } => {
-            let signer = ctx.signer()?;
+        MultisigCommand::Execute { id, offline } => {
             let p = ms.proposal(id).await?;
             check_execute(&p)?;
             let msg = ExecuteMsg::Execute { proposal_id: id };
+            if offline.generate_only {
+                let me = signer_address(ctx, &offline)?;
+                return generate(ctx, &client, &ms, &me, (id, &msg), "execute").await;
+            }
+            let signer = ctx.signer()?;
             let intent = Intent::parse(&p.description);
             let dir = ctx.cwd.join(&ctx.plan.state_dir);
             let deployed = crate::state::read_snapshot(&dir, &ctx.net.chain_id)?.is_some();
@@ -462,6 +511,52 @@ pub async fn run(ctx: &Context, args: &MultisigArgs, cmd: MultisigCommand) -> Re
             }
         }
     }
+}
+
+/// `--generate-only`: simulates `msg` from `from` (a throw-away key stands in for the
+/// signature: simulation does not verify it) and prints the unsigned tx, with the gas limit
+/// and fee of the estimate, on stdout; on stderr the account number and sequence to sign with.
+async fn generate(
+    ctx: &Context,
+    client: &crate::chain::ChainClient,
+    ms: &MultisigClient<'_>,
+    from: &str,
+    (id, msg): (u64, &ExecuteMsg),
+    action: &str,
+) -> Result<()> {
+    let req = TxRequest {
+        msgs: vec![ms.execute(from, msg)?],
+        memo: format!("luckee multisig {action} {id}"),
+        tags: vec!["multisig".into()],
+    };
+    let acct = client.account(from).await?.ok_or_else(|| {
+        Error::chain(format!(
+            "account {from} does not exist on {} (never funded): it cannot pay the fee",
+            ctx.net.chain_id
+        ))
+    })?;
+    let stand_in = crate::keys::Signer::from_key(
+        cosmrs::crypto::secp256k1::SigningKey::random(),
+        &ctx.net.bech32_prefix,
+    )
+    .map_err(Error::usage)?;
+    let est = client.estimate(&stand_in, acct, &req).await?;
+    let tx = crate::chain::offline::unsigned(
+        &req.msgs,
+        &req.memo,
+        est.gas_limit,
+        est.fee,
+        &ctx.net.gas_price.denom,
+    )?;
+    println!(
+        "{}",
+        serde_json::to_string(&tx).map_err(|e| Error::usage(format!("tx JSON: {e}")))?
+    );
+    eprintln!(
+        "unsigned: sign it where {from}'s key is with `luckee tx sign FILE` (offline: add --account-number {} --sequence {}), then `luckee tx broadcast SIGNED_FILE`",
+        acct.account_number, acct.sequence
+    );
+    Ok(())
 }
 
 /// Executes proposal `id` recorded like any of luckee's txs (for an upgrade with its history

@@ -119,17 +119,9 @@ pub fn flaky_proxy(args: &[&str]) -> (std::process::Child, String) {
     (proxy, format!("http://127.0.0.1:{port}"))
 }
 
-/// The seed's way: `wasmd tx wasm execute CONTRACT MSG` with a fixed gas limit (no
-/// simulation, so a message the contract refuses still lands, as a failed tx), signed by the
-/// key of `mnemonic`, imported as `key` into the throw-away keyring under `keyring` on first
-/// use. Returns wasmd's JSON answer (checked: accepted into the mempool).
-pub fn raw_wasmd_execute(
-    keyring: &Path,
-    key: &str,
-    mnemonic: &str,
-    contract: &str,
-    msg: &str,
-) -> Value {
+/// The devnet's wasmd binary, with the key of `mnemonic` imported as `key` into the
+/// throw-away test keyring under `keyring` (on first use). Returns the binary's path.
+pub fn wasmd_key(keyring: &Path, key: &str, mnemonic: &str) -> String {
     let wasmd = std::env::var("WASMD").unwrap_or_else(|_| {
         format!(
             "{}/.cache/luckee/wasmd/v0.61.14/bin/wasmd",
@@ -170,6 +162,22 @@ pub fn raw_wasmd_execute(
         writeln!(add.stdin.take().unwrap(), "{mnemonic}").unwrap();
         assert!(add.wait().unwrap().success(), "wasmd keys add {key}");
     }
+    wasmd
+}
+
+/// The seed's way: `wasmd tx wasm execute CONTRACT MSG` with a fixed gas limit (no
+/// simulation, so a message the contract refuses still lands, as a failed tx), signed by the
+/// key of `mnemonic`, imported as `key` into the throw-away keyring under `keyring` on first
+/// use. Returns wasmd's JSON answer (checked: accepted into the mempool).
+pub fn raw_wasmd_execute(
+    keyring: &Path,
+    key: &str,
+    mnemonic: &str,
+    contract: &str,
+    msg: &str,
+) -> Value {
+    let wasmd = wasmd_key(keyring, key, mnemonic);
+    let home = keyring.display().to_string();
     let d = devnet();
     let out = Command::new(&wasmd)
         .args([
