@@ -365,6 +365,37 @@ fn a_multisig_admin_takes_every_admin_command_through_a_proposal() {
     );
     assert!(s.get("unchecked_upgrades").is_none(), "{s}");
     w.luckee(&["deploy", "verify"]).ok();
+
+    // Rollback through the multisig: back to the code it ran before, from the history.
+    let r = as_key(&w, "v2.key", &["deploy", "rollback"]).ok().json();
+    let id = r["proposal"]["id"].as_u64().unwrap().to_string();
+    assert_eq!(w.state()["contracts"]["luckee_incentive"]["code_id"], after);
+    as_key(
+        &w,
+        "v0.key",
+        &["multisig", "--multisig", &ms, "vote", &id, "yes"],
+    )
+    .ok();
+    let back = w
+        .luckee(&["-o", "json", "multisig", "--multisig", &ms, "execute", &id])
+        .ok()
+        .json();
+    assert_eq!(back["kind"], "rollback", "{back}");
+    let checks = back["checks"].as_array().unwrap();
+    assert!(
+        !checks.is_empty() && checks.iter().all(|c| c["ok"] == true),
+        "{back}"
+    );
+    let s = w.state();
+    assert_eq!(s["contracts"]["luckee_incentive"]["code_id"], before);
+    assert_eq!(
+        s["history"]["luckee_incentive"].as_array().unwrap().len(),
+        2
+    );
+    // The released artifact back in place: the stack verifies against it again.
+    std::fs::write(w.path().join("artifacts/luckee_incentive.wasm"), &wasm).unwrap();
+    w.write_checksums();
+    w.luckee(&["deploy", "verify"]).ok();
 }
 
 /// An existing single-key deployment moves to a multisig: the old admin proposes it (and
