@@ -83,9 +83,9 @@ Exit codes:
      through the multisig that holds the role); nothing sent
   8  proposal not open for it (vote: executed, closed or expired; execute: not
      passed, or already executed); nothing sent
-  9  stale proposal (multisig vote yes): its messages differ from what luckee
-     would send now for the same command (the plan or the chain changed since);
-     nothing sent
+  9  stale proposal (multisig vote yes, multisig execute): its messages differ
+     from what luckee would send now for the same command (the plan or the chain
+     changed since); nothing sent
 backup verify: 1 when a file of the backup is missing, extra or altered.
 ops health, ops gas (Nagios plugin codes): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.";
 

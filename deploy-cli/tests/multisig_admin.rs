@@ -200,6 +200,9 @@ fn a_multisig_admin_takes_every_admin_command_through_a_proposal() {
     w.write_config(&plan(&voters, &pauser, "9000000"));
     let p2 = as_key(&w, "v0.key", &["apply"]).ok().json();
     assert_eq!(p2["proposal"]["id"], 3);
+    // Proposal 2 passed, but the plan changed since: its execute is refused too (9).
+    w.luckee(&["multisig", "--multisig", &ms, "execute", "2"])
+        .expect_code(9);
     w.write_config(&plan(&voters, &pauser, "7000000"));
     let seq = sequence(&voters[1].address);
     let stale = as_key(

@@ -96,8 +96,11 @@ pub async fn route(client: &ChainClient, holders: &[String], me: &str) -> Result
         return Ok(None);
     }
     let ms = MultisigClient::new(client, holder.clone());
-    if ms.threshold().await.is_err() {
-        return Ok(None);
+    match ms.threshold_at(None).await {
+        Ok(_) => {}
+        // An unreachable node is exit 4, not "not a multisig".
+        Err(e @ Error::Network(_)) => return Err(e),
+        Err(_) => return Ok(None),
     }
     match ms.weight(me).await? {
         Some(weight) if weight > 0 => Ok(Some(Route::Multisig {
@@ -128,6 +131,9 @@ pub enum Intent {
     EmergencyPause {
         /// The requested flag.
         paused: bool,
+        /// The incentive it was made for (`--contract`, or the state file's).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        contract: Option<String>,
     },
     /// `luckee ops withdraw`.
     Withdraw {
@@ -139,6 +145,9 @@ pub enum Intent {
         amount: String,
         /// Recipient.
         to: String,
+        /// The incentive it was made for (`--contract`, or the state file's).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        contract: Option<String>,
     },
     /// `luckee ops admin propose ADDRESS [--chain-admin [--all-contracts]]`.
     AdminPropose {
@@ -148,9 +157,16 @@ pub enum Intent {
         chain_admin: bool,
         /// `--all-contracts`.
         all_contracts: bool,
+        /// The incentive it was made for (`--contract`, or the state file's).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        contract: Option<String>,
     },
     /// `luckee ops admin accept`.
-    AdminAccept,
+    AdminAccept {
+        /// The incentive it was made for (`--contract`, or the state file's).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        contract: Option<String>,
+    },
     /// `luckee deploy migrate` / `rollback`: each contract's move, with everything its history
     /// entry and post-upgrade checks need (codes, the verified pre-upgrade backup), recorded
     /// in the state file when the proposal executes.
@@ -169,18 +185,20 @@ impl Intent {
             Intent::Apply { prune } => {
                 format!("luckee apply{}", if *prune { " --prune" } else { "" })
             }
-            Intent::EmergencyPause { paused: true } => "luckee ops pause".into(),
-            Intent::EmergencyPause { paused: false } => "luckee ops resume".into(),
+            Intent::EmergencyPause { paused: true, .. } => "luckee ops pause".into(),
+            Intent::EmergencyPause { paused: false, .. } => "luckee ops resume".into(),
             Intent::Withdraw {
                 kind,
                 asset,
                 amount,
                 to,
+                ..
             } => format!("luckee ops withdraw --{kind} {asset} {amount} --to {to}"),
             Intent::AdminPropose {
                 address,
                 chain_admin,
                 all_contracts,
+                ..
             } => format!(
                 "luckee ops admin propose {address}{}{}",
                 if *chain_admin { " --chain-admin" } else { "" },
@@ -190,7 +208,7 @@ impl Intent {
                     ""
                 }
             ),
-            Intent::AdminAccept => "luckee ops admin accept".into(),
+            Intent::AdminAccept { .. } => "luckee ops admin accept".into(),
             Intent::Upgrade { kind, migrates } => format!(
                 "luckee deploy {kind} {}",
                 migrates
@@ -199,6 +217,17 @@ impl Intent {
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
+        }
+    }
+
+    /// The incentive an ops intent was made for, if it recorded one.
+    pub fn contract(&self) -> Option<&str> {
+        match self {
+            Intent::EmergencyPause { contract, .. }
+            | Intent::Withdraw { contract, .. }
+            | Intent::AdminPropose { contract, .. }
+            | Intent::AdminAccept { contract } => contract.as_deref(),
+            Intent::Apply { .. } | Intent::Upgrade { .. } => None,
         }
     }
 
@@ -352,19 +381,24 @@ mod tests {
     fn the_intent_line_round_trips_through_the_description() {
         let intents = [
             Intent::Apply { prune: true },
-            Intent::EmergencyPause { paused: false },
+            Intent::EmergencyPause {
+                paused: false,
+                contract: Some("wasm1inc".into()),
+            },
             Intent::Withdraw {
                 kind: "native".into(),
                 asset: "ustake".into(),
                 amount: "5".into(),
                 to: "wasm1to".into(),
+                contract: None,
             },
             Intent::AdminPropose {
                 address: "wasm1new".into(),
                 chain_admin: true,
                 all_contracts: false,
+                contract: None,
             },
-            Intent::AdminAccept,
+            Intent::AdminAccept { contract: None },
             Intent::Upgrade {
                 kind: "migrate".into(),
                 migrates: vec![PendingMigrate {
@@ -399,7 +433,11 @@ mod tests {
             "luckee apply --prune"
         );
         assert_eq!(
-            Intent::EmergencyPause { paused: false }.command_line(),
+            Intent::EmergencyPause {
+                paused: false,
+                contract: None
+            }
+            .command_line(),
             "luckee ops resume"
         );
         assert_eq!(Intent::parse("made by hand"), None);

@@ -5,6 +5,8 @@
 //! Both read the deployment the way the command itself does: the plan (`luckee.toml`) and the
 //! state file of the network's chain-id, so voters run them from the deployment's directory.
 
+use std::collections::BTreeMap;
+
 use cosmwasm_std::{CosmosMsg, Uint128, WasmMsg};
 use luckee_types::incentive::{ExecuteMsg, WithdrawAsset};
 
@@ -12,7 +14,7 @@ use super::authority::{proposal_msgs, Intent};
 use super::plan::{confirm_applied, default_admin, read_snapshot};
 use super::Context;
 use crate::chain::ChainClient;
-use crate::contracts::{ContractKind, IncentiveClient};
+use crate::contracts::{typed_migrate_json, ContractKind, IncentiveClient};
 use crate::error::{Error, Result};
 use crate::reconcile::{self, Change, Desired};
 use crate::state::{DeploymentState, StateStore};
@@ -31,9 +33,11 @@ fn deployment(ctx: &Context) -> Result<DeploymentState> {
         })
 }
 
-fn incentive(state: &DeploymentState) -> String {
-    state
-        .address_of(ContractKind::Incentive)
+/// The incentive `intent` was made for: the one it recorded, else the state file's.
+fn incentive(state: &DeploymentState, intent: &Intent) -> String {
+    intent
+        .contract()
+        .or_else(|| state.address_of(ContractKind::Incentive))
         .unwrap_or_default()
         .to_string()
 }
@@ -48,19 +52,28 @@ async fn rebuild(
     intent: &Intent,
     multisig: &str,
 ) -> Result<Vec<CosmosMsg>> {
-    let inc = IncentiveClient::new(client, incentive(state));
+    let inc = IncentiveClient::new(client, incentive(state, intent));
     let msgs = match intent {
         Intent::Apply { prune } => {
             let desired =
                 Desired::resolve(&ctx.plan, state, &default_admin(&ctx.plan, state, None));
             let snap = read_snapshot(client, &desired, None).await?;
-            let applied = reconcile::plan_changes(&snap, &desired).to_apply(*prune);
+            // What the multisig may sign (all of an `apply` through it; the part of a
+            // `deploy instantiate` setup it was proposed in the deploy tx).
+            let applied: Vec<Change> = reconcile::plan_changes(&snap, &desired)
+                .to_apply(*prune)
+                .into_iter()
+                .filter(|c| {
+                    let h = reconcile::holders(std::slice::from_ref(c), &snap, &desired);
+                    h.is_empty() || h == [multisig]
+                })
+                .collect();
             reconcile::messages(&applied, &desired, multisig)?
                 .into_iter()
                 .map(|s| s.msg)
                 .collect()
         }
-        Intent::EmergencyPause { paused } => {
+        Intent::EmergencyPause { paused, .. } => {
             let cfg = inc.config(None).await?;
             match cfg.config.emergency_paused == *paused {
                 true => vec![],
@@ -74,6 +87,7 @@ async fn rebuild(
             asset,
             amount,
             to,
+            ..
         } => {
             let amount = Uint128::new(amount.parse().map_err(|e| {
                 Error::usage(format!("withdraw amount '{amount}' in the intent: {e}"))
@@ -100,6 +114,7 @@ async fn rebuild(
             address,
             chain_admin,
             all_contracts,
+            ..
         } => {
             let cfg = inc.config(None).await?;
             super::ops::admin::propose_msgs(
@@ -114,7 +129,7 @@ async fn rebuild(
             .map(|(m, _, _)| m)
             .collect()
         }
-        Intent::AdminAccept => {
+        Intent::AdminAccept { .. } => {
             let cfg = inc.config(None).await?;
             super::ops::admin::accept_msg(&inc, &cfg, multisig)?
                 .into_iter()
@@ -126,44 +141,73 @@ async fn rebuild(
     proposal_msgs(&msgs)
 }
 
+/// What [`check_upgrade`] compares an upgrade proposal with, read from the chain and the
+/// state file.
+#[derive(Debug, Clone, Default)]
+pub struct UpgradeFacts {
+    /// Address of each contract (state file).
+    pub addresses: BTreeMap<ContractKind, String>,
+    /// Code id each contract runs now (`ContractInfo`).
+    pub running: BTreeMap<ContractKind, u64>,
+    /// Checksum of each target code id (`CodeInfo`); absent: no such code.
+    pub checksums: BTreeMap<u64, String>,
+    /// Checksums luckee uploaded or ran for each contract (state file: codes and history).
+    pub known: BTreeMap<ContractKind, Vec<String>>,
+}
+
 /// An upgrade proposal is current while every contract still runs the code it was proposed
-/// to move from, and its messages migrate exactly those contracts to the recorded codes.
-/// Pure. Errors: exit 9 naming the first difference.
-pub fn check_upgrade(
-    intent: &Intent,
-    proposal: &[CosmosMsg],
-    addresses: &dyn Fn(ContractKind) -> Option<String>,
-    running: &[(ContractKind, u64)],
-) -> Result<()> {
+/// to move from, and its messages migrate exactly those contracts, each with its typed migrate
+/// message, to the recorded codes; each target code id must hold the checksum the intent
+/// records, and that checksum must be one luckee uploaded or ran for the contract. Pure.
+/// Errors: exit 9 naming the first difference.
+pub fn check_upgrade(intent: &Intent, proposal: &[CosmosMsg], facts: &UpgradeFacts) -> Result<()> {
     let Intent::Upgrade { migrates, .. } = intent else {
         return Ok(());
     };
     let stale = |why: String| Err(Error::StaleProposal(format!("nothing sent: {why}")));
     let wanted: Vec<(String, u64)> = migrates
         .iter()
-        .map(|m| (addresses(m.contract).unwrap_or_default(), m.to.code_id))
+        .map(|m| {
+            let a = facts
+                .addresses
+                .get(&m.contract)
+                .cloned()
+                .unwrap_or_default();
+            (a, m.to.code_id)
+        })
         .collect();
     let carried: Vec<(String, u64)> = proposal
         .iter()
-        .filter_map(|m| match m {
+        .zip(migrates)
+        .filter_map(|(p, m)| match p {
             CosmosMsg::Wasm(WasmMsg::Migrate {
                 contract_addr,
                 new_code_id,
-                ..
-            }) => Some((contract_addr.clone(), *new_code_id)),
+                msg,
+            }) if msg.as_slice() == typed_migrate_json(m.contract).as_slice() => {
+                Some((contract_addr.clone(), *new_code_id))
+            }
             _ => None,
         })
         .collect();
-    if carried.len() != proposal.len() || carried != wanted {
+    if proposal.len() != migrates.len() || carried != wanted {
         return stale(format!(
-            "the proposal's messages are not the migrates its intent records ({wanted:?})"
+            "the proposal's messages are not the typed migrates its intent records ({wanted:?})"
         ));
     }
     for m in migrates {
-        let now = running
-            .iter()
-            .find(|(k, _)| *k == m.contract)
-            .map(|(_, c)| *c);
+        let on_chain = facts.checksums.get(&m.to.code_id);
+        let known = facts.known.get(&m.contract).cloned().unwrap_or_default();
+        if on_chain != Some(&m.to.checksum) || !known.contains(&m.to.checksum) {
+            return stale(format!(
+                "code {} (for {}) has checksum {}, the proposal records {}, and luckee knows {known:?} for that contract: do not approve code you cannot trace to the artifacts",
+                m.to.code_id,
+                m.contract,
+                on_chain.map(String::as_str).unwrap_or("(no such code)"),
+                m.to.checksum,
+            ));
+        }
+        let now = facts.running.get(&m.contract).copied();
         if now != Some(m.from.code_id) {
             return stale(format!(
                 "{} runs code {} now, but the proposal was made to move it from code {} to {}: the chain changed since; vote no and run the upgrade again",
@@ -188,16 +232,27 @@ pub async fn check_current(
 ) -> Result<()> {
     let state = deployment(ctx)?;
     if let Intent::Upgrade { migrates, .. } = intent {
-        let mut running = Vec::new();
+        let mut facts = UpgradeFacts::default();
         for m in migrates {
-            if let Some(a) = state.address_of(m.contract) {
+            let k = m.contract;
+            if let Some(a) = state.address_of(k) {
+                facts.addresses.insert(k, a.to_string());
                 if let Some(info) = client.contract_info(a).await? {
-                    running.push((m.contract, info.code_id));
+                    facts.running.insert(k, info.code_id);
                 }
             }
+            if let Some(ci) = client.code_info(m.to.code_id).await? {
+                facts.checksums.insert(m.to.code_id, ci.checksum);
+            }
+            // The code luckee uploaded last, and every code in the history (a rollback goes
+            // back to one of them).
+            let known = facts.known.entry(k).or_default();
+            known.extend(state.codes.get(&k).map(|c| c.checksum.clone()));
+            for h in state.history.get(&k).into_iter().flatten() {
+                known.extend([h.from.checksum.clone(), h.to.checksum.clone()]);
+            }
         }
-        let addr = |k: ContractKind| state.address_of(k).map(str::to_string);
-        return check_upgrade(intent, proposal, &addr, &running);
+        return check_upgrade(intent, proposal, &facts);
     }
     let now = rebuild(ctx, client, &state, intent, multisig).await?;
     if now == proposal {
@@ -233,7 +288,7 @@ pub async fn after_execute(
     multisig: &str,
     height: u64,
 ) -> Result<Vec<String>> {
-    let inc = IncentiveClient::new(client, incentive(state));
+    let inc = IncentiveClient::new(client, incentive(state, intent));
     let fail = |what: String| {
         Err(Error::chain(format!(
             "the proposal executed at height {height}, but {what}"
@@ -256,7 +311,7 @@ pub async fn after_execute(
                 "post-check: the chain matches the plan at height {height} (`luckee plan` exits 0)"
             )])
         }
-        Intent::EmergencyPause { paused } => {
+        Intent::EmergencyPause { paused, .. } => {
             let cfg = inc.config(Some(height)).await?;
             if cfg.config.emergency_paused != *paused {
                 return fail(format!(
@@ -268,7 +323,7 @@ pub async fn after_execute(
                 "post-check: get_config at height {height} says emergency_paused = {paused}"
             )])
         }
-        Intent::AdminPropose { .. } | Intent::AdminAccept => {
+        Intent::AdminPropose { .. } | Intent::AdminAccept { .. } => {
             let cfg = inc.config(Some(height)).await?;
             let want = match intent {
                 Intent::AdminPropose { address, .. } => address.as_str(),
@@ -307,5 +362,77 @@ pub async fn after_execute(
         )]),
         // Recorded and checked by the caller (the upgrade's history and post-upgrade checks).
         Intent::Upgrade { .. } => Ok(vec![]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::{CodeVersion, PendingMigrate, UpgradeKind};
+    use cosmwasm_std::Binary;
+
+    fn code(id: u64, sum: &str) -> CodeVersion {
+        CodeVersion {
+            code_id: id,
+            checksum: sum.into(),
+            version: None,
+        }
+    }
+
+    fn upgrade() -> Intent {
+        Intent::Upgrade {
+            kind: "migrate".into(),
+            migrates: vec![PendingMigrate {
+                msg_index: 0,
+                contract: ContractKind::Incentive,
+                kind: UpgradeKind::Migrate,
+                from: code(1, "aa"),
+                to: code(7, "bb"),
+                store_tx: None,
+                backup: None,
+            }],
+        }
+    }
+
+    fn migrate(id: u64, msg: Vec<u8>) -> Vec<CosmosMsg> {
+        vec![WasmMsg::Migrate {
+            contract_addr: "wasm1inc".into(),
+            new_code_id: id,
+            msg: Binary::new(msg),
+        }
+        .into()]
+    }
+
+    #[test]
+    fn an_upgrade_proposal_is_current_only_with_traceable_code_and_the_typed_message() {
+        let typed = typed_migrate_json(ContractKind::Incentive);
+        let facts = UpgradeFacts {
+            addresses: [(ContractKind::Incentive, "wasm1inc".to_string())].into(),
+            running: [(ContractKind::Incentive, 1)].into(),
+            checksums: [(7, "bb".to_string())].into(),
+            known: [(ContractKind::Incentive, vec!["aa".into(), "bb".into()])].into(),
+        };
+        let check = |p: &[CosmosMsg], f: &UpgradeFacts| check_upgrade(&upgrade(), p, f);
+        assert!(check(&migrate(7, typed.clone()), &facts).is_ok());
+        let code = |r: Result<()>| r.unwrap_err().exit_code();
+        // Another target code, a custom migrate message.
+        assert_eq!(code(check(&migrate(8, typed.clone()), &facts)), 9);
+        assert_eq!(code(check(&migrate(7, br#"{"x":1}"#.to_vec()), &facts)), 9);
+        // Code 7 on chain is not the recorded checksum, or not one luckee knows.
+        let mut other = facts.clone();
+        other.checksums.insert(7, "cc".into());
+        assert_eq!(code(check(&migrate(7, typed.clone()), &other)), 9);
+        let mut unknown = facts.clone();
+        unknown
+            .known
+            .insert(ContractKind::Incentive, vec!["aa".into()]);
+        assert_eq!(code(check(&migrate(7, typed.clone()), &unknown)), 9);
+        // The contract moved on since the proposal.
+        let mut moved = facts.clone();
+        moved.running.insert(ContractKind::Incentive, 5);
+        let e = check(&migrate(7, typed.clone()), &moved).unwrap_err();
+        assert!(e.to_string().contains("runs code 5 now"), "{e}");
+        // A non-upgrade intent is not this check's business.
+        assert!(check_upgrade(&Intent::Apply { prune: false }, &[], &facts).is_ok());
     }
 }

@@ -484,31 +484,44 @@ pub async fn run(ctx: &Context, args: &MultisigArgs, cmd: MultisigCommand) -> Re
             check_execute(&p)?;
             let msg = ExecuteMsg::Execute { proposal_id: id };
             if offline.generate_only {
+                if let Some(Intent::Upgrade { .. }) = Intent::parse(&p.description) {
+                    return Err(Error::usage(format!(
+                        "proposal {id} is an upgrade: its execute records the history and runs the post-upgrade checks, so run `luckee multisig execute {id}` (any funded key) in the deployment's directory, not offline"
+                    )));
+                }
                 let me = signer_address(ctx, &offline)?;
                 return generate(ctx, &client, &ms, &me, (id, &msg), "execute").await;
             }
             let signer = ctx.signer()?;
             let intent = Intent::parse(&p.description);
             let dir = ctx.cwd.join(&ctx.plan.state_dir);
-            let deployed = crate::state::read_snapshot(&dir, &ctx.net.chain_id)?.is_some();
-            match intent {
-                Some(intent) if deployed && !ctx.dry_run => {
-                    execute_checked(ctx, &client, &ms, &signer, id, &msg, intent).await
+            let deployed = crate::state::read_snapshot(&dir, &ctx.net.chain_id)?
+                .is_some_and(|s| s.address_of(ContractKind::Incentive).is_some());
+            let notes = match intent {
+                Some(intent) if deployed => {
+                    // Checked again: the plan or the chain may have changed since the votes.
+                    intent::check_current(ctx, &client, &intent, &ms.address, &p.msgs).await?;
+                    if !ctx.dry_run {
+                        return execute_checked(ctx, &client, &ms, &signer, id, &msg, intent)
+                            .await;
+                    }
+                    vec![format!(
+                        "made by `{}`: its messages are what luckee would send now",
+                        intent.command_line()
+                    )]
                 }
-                _ => {
-                    let notes = vec!["no post-checks: the proposal has no luckee intent line, or no deployment state file is here".into()];
-                    act(
-                        ctx,
-                        &client,
-                        &ms,
-                        &signer,
-                        (id, &msg),
-                        "execute".into(),
-                        notes,
-                    )
-                    .await
-                }
-            }
+                _ => vec!["no post-checks: the proposal has no luckee intent line, or no deployment state file is here".into()],
+            };
+            act(
+                ctx,
+                &client,
+                &ms,
+                &signer,
+                (id, &msg),
+                "execute".into(),
+                notes,
+            )
+            .await
         }
     }
 }
@@ -583,6 +596,18 @@ async fn execute_checked(
         _ => vec![],
     };
     let upgrade = !migrates.is_empty();
+    // The upgrade's post-checks compare with the contracts just before the execute (the
+    // proposal's backup may be a voting period old: a pause since is no regression).
+    let mut befores = Vec::new();
+    for m in &migrates {
+        if let Some(address) = state.address_of(m.contract) {
+            let ft = state.address_of(ContractKind::Ft);
+            befores.push((
+                m.contract,
+                migrate::snapshot(client, m.contract, address, ft).await?,
+            ));
+        }
+    }
     let o = send_recorded(
         client,
         signer,
@@ -605,7 +630,15 @@ async fn execute_checked(
                 "executed proposal {id} of multisig {} in tx {} at height {}",
                 ms.address, o.hash, o.height
             );
-            return migrate::check_executed(ctx, client, &mut store, &mut state, kind, note).await;
+            return migrate::check_executed(
+                ctx,
+                client,
+                (&mut store, &mut state),
+                (kind, &o.hash),
+                note,
+                befores,
+            )
+            .await;
         }
     }
     notes.push(format!("made by `{}`", intent.command_line()));

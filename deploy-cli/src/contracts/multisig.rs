@@ -40,14 +40,19 @@ impl<'a> MultisigClient<'a> {
     }
 
     /// `threshold`: the rule (e.g. absolute count) and the total weight. Also the check that
-    /// the address is a cw3 multisig: errors (exit 3) when it answers otherwise.
+    /// the address is a cw3 multisig: errors (exit 3) when it answers otherwise, exit 4 when
+    /// the node cannot be reached.
     pub async fn threshold(&self) -> Result<ThresholdResponse> {
-        self.query(&QueryMsg::Threshold {}).await.map_err(|e| {
-            Error::chain(format!(
-                "{} does not answer as a cw3 multisig (threshold query): {e}",
-                self.address
-            ))
-        })
+        self.query(&QueryMsg::Threshold {})
+            .await
+            .map_err(|e| match e {
+                // An unreachable node stays exit 4.
+                Error::Network(_) => e,
+                e => Error::chain(format!(
+                    "{} does not answer as a cw3 multisig (threshold query): {e}",
+                    self.address
+                )),
+            })
     }
 
     /// `proposal`: one proposal with its current status (computed at the latest block).

@@ -450,6 +450,19 @@ pub struct UpgradeReport {
 }
 
 impl UpgradeReport {
+    /// Adds the row and tx of an upgrade recorded in the history (`rec`) whose checks ran now.
+    fn recorded(&mut self, contract: ContractKind, address: String, rec: &UpgradeRecord) {
+        self.contracts.push(UpgradeRow {
+            contract,
+            address,
+            status: "recorded",
+            from: rec.from.clone(),
+            to: Some(rec.to.clone()),
+        });
+        self.tx = Some(rec.tx_hash.clone());
+        self.height = Some(rec.height);
+    }
+
     /// An empty report of a `kind` run on `ctx`'s chain, backups under `root`.
     fn new(ctx: &Context, kind: UpgradeKind, root: &Path, start_height: u64) -> UpgradeReport {
         UpgradeReport {
@@ -781,6 +794,11 @@ pub async fn run_migrate(
     let route = route(&client, &holders, &me)
         .await?
         .unwrap_or(Route::Direct);
+    if msg_override.is_some() && matches!(route, Route::Multisig { .. }) {
+        return Err(Error::usage(
+            "--msg-file cannot go through the multisig: voters' `multisig vote yes` checks an upgrade proposal against the typed migrate message; migrate with the typed message, or propose the custom one by hand",
+        ));
+    }
     let sender = route.sender(&me).to_string();
     let mut todo: Vec<(Artifact, OnChain)> = Vec::new();
     for (a, now) in found {
@@ -1089,14 +1107,22 @@ async fn resolve_earlier(
         };
         let address = state.contracts[&kind].address.clone();
         let after = snapshot(client, kind, &address, state.address_of(ContractKind::Ft)).await?;
-        let markers = match (&rec.backup, kind) {
+        // A multisig upgrade executed elsewhere may name a backup taken on another machine.
+        let backup = rec.backup.as_ref().filter(|d| d.exists());
+        if let (Some(dir), None) = (&rec.backup, backup) {
+            report.notes.push(format!(
+                "{kind}: the pre-upgrade backup {} is not on this machine: only code and cw2 are checked",
+                dir.display()
+            ));
+        }
+        let markers = match (backup, kind) {
             (Some(dir), ContractKind::Incentive) => query_markers(client, &address, dir).await?,
             _ => vec![],
         };
         // That run's `before` is gone: the backup it took just before the tx holds the same
         // configuration query and cw2 item. (The supply invariant needs both contracts at one
         // height, which the backup does not have: not checked here.)
-        let before = match &rec.backup {
+        let before = match backup {
             Some(dir) => before_from_backup(kind, dir, &after)?,
             None => after.clone(),
         };
@@ -1107,15 +1133,7 @@ async fn resolve_earlier(
             &Expected { to: rec.to.clone() },
             &markers,
         ));
-        report.contracts.push(UpgradeRow {
-            contract: kind,
-            address,
-            status: "recorded",
-            from: rec.from.clone(),
-            to: Some(rec.to.clone()),
-        });
-        report.tx = Some(rec.tx_hash.clone());
-        report.height = Some(rec.height);
+        report.recorded(kind, address, &rec);
         recorded.push((kind, rec.kind));
     }
     if !ctx.dry_run && !recorded.is_empty() {
@@ -1127,23 +1145,59 @@ async fn resolve_earlier(
     Ok(recorded)
 }
 
-/// After `luckee multisig execute` ran a proposal of `deploy migrate` / `rollback` (its
-/// history entries recorded in `state` as unchecked): the post-upgrade checks against the
-/// recorded pre-upgrade backups, printed as the upgrade report with `note`. Exit 1 when a
-/// check fails (with the rollback command), like the upgrade itself.
+/// After `luckee multisig execute` ran a proposal of `deploy migrate` / `rollback` in tx
+/// `hash` (its history entries recorded in `state` as unchecked): the post-upgrade checks of
+/// each contract against `befores` (its snapshot just before the execute), with the markers
+/// of the pre-upgrade backup when that backup is on this machine, printed as the upgrade report
+/// with `note`. Exit 1 when a check fails (with the rollback command), like the upgrade.
 pub async fn check_executed(
     ctx: &Context,
     client: &ChainClient,
-    store: &mut crate::state::StateStore,
-    state: &mut DeploymentState,
-    kind: UpgradeKind,
+    (store, state): (&mut crate::state::StateStore, &mut DeploymentState),
+    (kind, hash): (UpgradeKind, &str),
     note: String,
+    befores: Vec<(ContractKind, Snapshot)>,
 ) -> Result<()> {
     let started = Instant::now();
     let root = backup::root_of(ctx, None);
     let mut report = UpgradeReport::new(ctx, kind, &root, client.status().await?.height);
-    resolve_earlier(ctx, client, store, state, &mut report).await?;
-    report.notes.insert(0, note);
+    report.notes.push(note);
+    let ft = state.address_of(ContractKind::Ft).map(str::to_string);
+    for (contract, before) in &befores {
+        let Some(rec) = state
+            .history
+            .get(contract)
+            .and_then(|h| h.iter().rev().find(|r| r.tx_hash == hash))
+            .cloned()
+        else {
+            continue;
+        };
+        let address = state.contracts[contract].address.clone();
+        let after = snapshot(client, *contract, &address, ft.as_deref()).await?;
+        let markers = match rec.backup.as_ref().filter(|d| d.exists()) {
+            Some(dir) if *contract == ContractKind::Incentive => {
+                query_markers(client, &address, dir).await?
+            }
+            Some(_) => vec![],
+            None => {
+                report.notes.push(format!(
+                    "{contract}: the pre-upgrade backup {} is not on this machine: processed-activity markers not re-queried",
+                    rec.backup.as_ref().map(|d| d.display().to_string()).unwrap_or_default()
+                ));
+                vec![]
+            }
+        };
+        report.checks.extend(post_checks(
+            *contract,
+            before,
+            &after,
+            &Expected { to: rec.to.clone() },
+            &markers,
+        ));
+        report.recorded(*contract, address, &rec);
+        state.unchecked_upgrades.remove(contract);
+    }
+    store.save(state)?;
     finish(ctx, report, started)
 }
 

@@ -324,8 +324,11 @@ pub async fn run(ctx: &Context, args: &OpsArgs, cmd: &AdminCommand) -> Result<()
             address: address.clone(),
             chain_admin: *chain_admin,
             all_contracts: *all_contracts,
+            contract: Some(contract.clone()),
         },
-        _ => Intent::AdminAccept,
+        _ => Intent::AdminAccept {
+            contract: Some(contract.clone()),
+        },
     };
     let req = TxRequest {
         msgs: msgs.into_iter().map(|(m, _, _)| m).collect(),

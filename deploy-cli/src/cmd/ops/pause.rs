@@ -165,7 +165,10 @@ pub async fn run(
                     ctx.dry_run,
                     &route,
                     &req,
-                    &Intent::EmergencyPause { paused },
+                    &Intent::EmergencyPause {
+                        paused,
+                        contract: Some(contract.clone()),
+                    },
                     &what,
                 )
                 .await?;

@@ -218,6 +218,7 @@ pub async fn run(ctx: &Context, args: &OpsArgs, w: &WithdrawArgs) -> Result<()> 
         },
         amount: asset.amount().to_string(),
         to: w.to.clone(),
+        contract: Some(contract.clone()),
     };
     let msg = inc.execute(
         route.sender(&me),
