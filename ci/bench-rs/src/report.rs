@@ -312,6 +312,23 @@ fn document(s: &Samples) -> Value {
             "samples": s.kind("slow_deploy"),
         },
         "events": events_json(s),
+        "multisig": {
+            "direct": {
+                "seconds": opt_json(s.stats("multisig", "direct", "seconds")),
+                "blocks": opt_json(s.stats("multisig", "direct", "blocks")),
+                "gas": opt_json(s.stats("multisig", "direct", "gas")),
+            },
+            "multisig": {
+                "seconds": opt_json(s.stats("multisig", "multisig", "seconds")),
+                "blocks": opt_json(s.stats("multisig", "multisig", "blocks")),
+                "gas": opt_json(s.stats("multisig", "multisig", "gas")),
+                "propose_gas": opt_json(s.stats("multisig", "multisig", "propose_gas")),
+                "vote_gas": opt_json(s.stats("multisig", "multisig", "vote_gas")),
+                "execute_gas": opt_json(s.stats("multisig", "multisig", "execute_gas")),
+            },
+            "definition": "one rule change: luckee apply on a single-key stack, against apply (a cw3 propose) + multisig vote by a second voter + multisig execute on a stack whose admin is a 2-of-3 multisig; blocks = last tx height − latest height at the start; gas summed over the txs; no target",
+            "samples": s.kind("multisig"),
+        },
         "total_seconds": s.one("end")["total_seconds"].clone(),
     })
 }
@@ -714,6 +731,22 @@ fn text(d: &Value) -> String {
         );
     }
     events_text(&mut o, &d["events"]);
+    let ms = &d["multisig"];
+    if !ms["multisig"]["seconds"].is_null() {
+        let _ = writeln!(
+            o,
+            "\n11. An admin change (one rule) with one key against a 2-of-3 multisig, no target\n   direct apply                      {}   blocks {}   gas {}\n   propose + vote + execute          {}   blocks {}   gas {} (propose {}, vote {}, execute {})",
+            stat_cell(&ms["direct"]["seconds"], secs),
+            stat_cell(&ms["direct"]["blocks"], int),
+            stat_cell(&ms["direct"]["gas"], int),
+            stat_cell(&ms["multisig"]["seconds"], secs),
+            stat_cell(&ms["multisig"]["blocks"], int),
+            stat_cell(&ms["multisig"]["gas"], int),
+            stat_cell(&ms["multisig"]["propose_gas"], int),
+            stat_cell(&ms["multisig"]["vote_gas"], int),
+            stat_cell(&ms["multisig"]["execute_gas"], int),
+        );
+    }
     if let Some(total) = d["total_seconds"].as_f64() {
         let _ = writeln!(o, "\nci/bench took {total:.0} s");
     }
