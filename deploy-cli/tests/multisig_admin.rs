@@ -46,6 +46,13 @@ fn as_key(w: &Workdir, key: &str, args: &[&str]) -> support::Run {
     w.luckee_env(&all, &[("LUCKEE_MNEMONIC_FILE", key)])
 }
 
+/// `luckee -o json multisig --multisig MS ARGS` signed by the key file `key`.
+fn ms_cmd(w: &Workdir, key: &str, ms: &str, args: &[&str]) -> support::Run {
+    let mut all = vec!["multisig", "--multisig", ms];
+    all.extend_from_slice(args);
+    as_key(w, key, &all)
+}
+
 fn rule_reward(w: &Workdir, incentive: &str) -> String {
     let d = devnet();
     let c = d.client();
@@ -141,16 +148,8 @@ fn a_multisig_admin_takes_every_admin_command_through_a_proposal() {
         }
     }
     w.luckee(&["plan"]).expect_code(1);
-    as_key(
-        &w,
-        "v1.key",
-        &["multisig", "--multisig", &ms, "vote", "1", "yes"],
-    )
-    .ok();
-    let setup = w
-        .luckee(&["-o", "json", "multisig", "--multisig", &ms, "execute", "1"])
-        .ok()
-        .json();
+    ms_cmd(&w, "v1.key", &ms, &["vote", "1", "yes"]).ok();
+    let setup = ms_cmd(&w, "key.txt", &ms, &["execute", "1"]).ok().json();
     assert!(
         setup["notes"]
             .to_string()
@@ -167,9 +166,7 @@ fn a_multisig_admin_takes_every_admin_command_through_a_proposal() {
     assert_eq!(applied["proposal"]["status"], "open");
     assert_eq!(rule_reward(&w, &inc), "5000000");
     // `show` reads the proposal in luckee's words.
-    let show = as_key(&w, "v0.key", &["multisig", "--multisig", &ms, "show", "2"])
-        .ok()
-        .json();
+    let show = ms_cmd(&w, "v0.key", &ms, &["show", "2"]).ok().json();
     assert!(show["description"]
         .as_str()
         .unwrap()
@@ -183,16 +180,9 @@ fn a_multisig_admin_takes_every_admin_command_through_a_proposal() {
     );
     // One vote is not enough: execute is refused before any fee.
     let seq = sequence(&w.address);
-    w.luckee(&["multisig", "--multisig", &ms, "execute", "2"])
-        .expect_code(8);
+    ms_cmd(&w, "key.txt", &ms, &["execute", "2"]).expect_code(8);
     assert_eq!(sequence(&w.address), seq, "no fee paid");
-    let voted = as_key(
-        &w,
-        "v1.key",
-        &["multisig", "--multisig", &ms, "vote", "2", "yes"],
-    )
-    .ok()
-    .json();
+    let voted = ms_cmd(&w, "v1.key", &ms, &["vote", "2", "yes"]).ok().json();
     assert_eq!(voted["status"], "passed", "{voted}");
     assert_eq!(rule_reward(&w, &inc), "5000000", "passed is not executed");
 
@@ -201,34 +191,20 @@ fn a_multisig_admin_takes_every_admin_command_through_a_proposal() {
     let p2 = as_key(&w, "v0.key", &["apply"]).ok().json();
     assert_eq!(p2["proposal"]["id"], 3);
     // Proposal 2 passed, but the plan changed since: its execute is refused too (9).
-    w.luckee(&["multisig", "--multisig", &ms, "execute", "2"])
-        .expect_code(9);
+    ms_cmd(&w, "key.txt", &ms, &["execute", "2"]).expect_code(9);
     w.write_config(&plan(&voters, &pauser, "7000000"));
     let seq = sequence(&voters[1].address);
-    let stale = as_key(
-        &w,
-        "v1.key",
-        &["multisig", "--multisig", &ms, "vote", "3", "yes"],
-    )
-    .expect_code(9);
+    let stale = ms_cmd(&w, "v1.key", &ms, &["vote", "3", "yes"]).expect_code(9);
     assert!(
         stale.stderr().contains("luckee apply"),
         "{}",
         stale.stderr()
     );
     assert_eq!(sequence(&voters[1].address), seq, "no fee paid");
-    as_key(
-        &w,
-        "v1.key",
-        &["multisig", "--multisig", &ms, "vote", "3", "no"],
-    )
-    .ok();
+    ms_cmd(&w, "v1.key", &ms, &["vote", "3", "no"]).ok();
 
     // Anyone executes the passed proposal 2; apply's post-check runs; plan is clean.
-    let done = w
-        .luckee(&["-o", "json", "multisig", "--multisig", &ms, "execute", "2"])
-        .ok()
-        .json();
+    let done = ms_cmd(&w, "key.txt", &ms, &["execute", "2"]).ok().json();
     assert_eq!(done["status"], "executed", "{done}");
     assert!(
         done["notes"]
@@ -238,8 +214,7 @@ fn a_multisig_admin_takes_every_admin_command_through_a_proposal() {
     );
     assert_eq!(rule_reward(&w, &inc), "7000000");
     w.luckee(&["plan"]).ok();
-    w.luckee(&["multisig", "--multisig", &ms, "execute", "2"])
-        .expect_code(8);
+    ms_cmd(&w, "key.txt", &ms, &["execute", "2"]).expect_code(8);
 
     // A pauser pauses at once; resume needs the multisig.
     let p = as_key(&w, "pauser.key", &["ops", "pause", "--reason", "incident"])
@@ -252,25 +227,11 @@ fn a_multisig_admin_takes_every_admin_command_through_a_proposal() {
     let id = r["proposal"]["id"].as_u64().unwrap();
     assert_eq!(id, 4, "{r}");
     assert!(paused(&inc), "a proposal is not a resume");
-    as_key(
-        &w,
-        "outsider.key",
-        &["multisig", "--multisig", &ms, "vote", "4", "yes"],
-    )
-    .expect_code(7);
-    as_key(
-        &w,
-        "v0.key",
-        &["multisig", "--multisig", &ms, "vote", "4", "yes"],
-    )
-    .ok();
-    let done = as_key(
-        &w,
-        "outsider.key",
-        &["multisig", "--multisig", &ms, "execute", "4"],
-    )
-    .ok()
-    .json();
+    ms_cmd(&w, "outsider.key", &ms, &["vote", "4", "yes"]).expect_code(7);
+    ms_cmd(&w, "v0.key", &ms, &["vote", "4", "yes"]).ok();
+    let done = ms_cmd(&w, "outsider.key", &ms, &["execute", "4"])
+        .ok()
+        .json();
     assert!(
         done["notes"]
             .to_string()
@@ -329,29 +290,8 @@ fn a_multisig_admin_takes_every_admin_command_through_a_proposal() {
     );
     let s = w.state();
     assert_eq!(s["contracts"]["luckee_incentive"]["code_id"], before);
-    as_key(
-        &w,
-        "v1.key",
-        &[
-            "multisig",
-            "--multisig",
-            &ms,
-            "vote",
-            &id.to_string(),
-            "yes",
-        ],
-    )
-    .ok();
-    let up = w
-        .luckee(&[
-            "-o",
-            "json",
-            "multisig",
-            "--multisig",
-            &ms,
-            "execute",
-            &id.to_string(),
-        ])
+    ms_cmd(&w, "v1.key", &ms, &["vote", &id.to_string(), "yes"]).ok();
+    let up = ms_cmd(&w, "key.txt", &ms, &["execute", &id.to_string()])
         .ok()
         .json();
     let checks = up["checks"].as_array().unwrap();
@@ -373,16 +313,8 @@ fn a_multisig_admin_takes_every_admin_command_through_a_proposal() {
     let r = as_key(&w, "v2.key", &["deploy", "rollback"]).ok().json();
     let id = r["proposal"]["id"].as_u64().unwrap().to_string();
     assert_eq!(w.state()["contracts"]["luckee_incentive"]["code_id"], after);
-    as_key(
-        &w,
-        "v0.key",
-        &["multisig", "--multisig", &ms, "vote", &id, "yes"],
-    )
-    .ok();
-    let back = w
-        .luckee(&["-o", "json", "multisig", "--multisig", &ms, "execute", &id])
-        .ok()
-        .json();
+    ms_cmd(&w, "v0.key", &ms, &["vote", &id, "yes"]).ok();
+    let back = ms_cmd(&w, "key.txt", &ms, &["execute", &id]).ok().json();
     assert_eq!(back["kind"], "rollback", "{back}");
     let checks = back["checks"].as_array().unwrap();
     assert!(
@@ -446,19 +378,8 @@ fn a_single_key_deployment_moves_to_a_multisig() {
         .json();
     let id = a["proposal"]["id"].as_u64().unwrap().to_string();
     assert_eq!(s.config().admin.as_str(), s.deployer.address.as_ref());
-    as_key(
-        &s.w,
-        "v2.key",
-        &["multisig", "--multisig", &ms, "vote", &id, "yes"],
-    )
-    .ok();
-    let done = as_key(
-        &s.w,
-        "v2.key",
-        &["multisig", "--multisig", &ms, "execute", &id],
-    )
-    .ok()
-    .json();
+    ms_cmd(&s.w, "v2.key", &ms, &["vote", &id, "yes"]).ok();
+    let done = ms_cmd(&s.w, "v2.key", &ms, &["execute", &id]).ok().json();
     assert!(
         done["notes"].to_string().contains(&format!("admin {ms}")),
         "{done}"
@@ -513,42 +434,29 @@ fn a_voter_signs_offline_and_the_server_broadcasts() {
 
     // The server: its own key (key.txt) is no voter; it names voter 1 with --from.
     let v1 = voters[1].address.as_str();
-    let unsigned = w
-        .luckee(&[
-            "multisig",
-            "--multisig",
-            &ms,
-            "vote",
-            "1",
-            "yes",
-            "--generate-only",
-            "--from",
-            v1,
-        ])
-        .ok();
+    let unsigned = ms_cmd(
+        &w,
+        "key.txt",
+        &ms,
+        &["vote", "1", "yes", "--generate-only", "--from", v1],
+    )
+    .ok();
     let (number, sequence) = sign_numbers(&unsigned.stderr());
     let tx: Value = serde_json::from_str(&unsigned.stdout()).unwrap();
     assert_eq!(tx["body"]["messages"][0]["sender"], v1, "{tx}");
     assert_eq!(tx["body"]["messages"][0]["msg"]["vote"]["vote"], "yes");
     assert!(tx["signatures"].as_array().unwrap().is_empty());
     assert_eq!(
-        as_key(&w, "v0.key", &["multisig", "--multisig", &ms, "show", "1"])
-            .ok()
-            .json()["status"],
+        ms_cmd(&w, "v0.key", &ms, &["show", "1"]).ok().json()["status"],
         "open"
     );
     // An outsider cannot even generate: 7 before anything.
-    w.luckee(&[
-        "multisig",
-        "--multisig",
+    ms_cmd(
+        &w,
+        "key.txt",
         &ms,
-        "vote",
-        "1",
-        "yes",
-        "--generate-only",
-        "--from",
-        &w.address,
-    ])
+        &["vote", "1", "yes", "--generate-only", "--from", &w.address],
+    )
     .expect_code(7);
 
     // The voter's machine: only its key file, and no node reachable.
@@ -602,10 +510,7 @@ fn a_voter_signs_offline_and_the_server_broadcasts() {
         .ok()
         .json();
     assert_eq!(again["tx"], sent["tx"]);
-    let show = w
-        .luckee(&["-o", "json", "multisig", "--multisig", &ms, "show", "1"])
-        .ok()
-        .json();
+    let show = ms_cmd(&w, "key.txt", &ms, &["show", "1"]).ok().json();
     assert_eq!(show["status"], "passed", "{show}");
     // The unsigned file cannot be broadcast (2).
     std::fs::write(w.path().join("unsigned.json"), unsigned.stdout()).unwrap();
@@ -614,18 +519,13 @@ fn a_voter_signs_offline_and_the_server_broadcasts() {
 
     // The execute, generated by luckee and signed by `wasmd tx sign`.
     let v2 = voters[2].address.as_str();
-    let gen = w
-        .luckee(&[
-            "multisig",
-            "--multisig",
-            &ms,
-            "execute",
-            "1",
-            "--generate-only",
-            "--from",
-            v2,
-        ])
-        .ok();
+    let gen = ms_cmd(
+        &w,
+        "key.txt",
+        &ms,
+        &["execute", "1", "--generate-only", "--from", v2],
+    )
+    .ok();
     let (number, sequence) = sign_numbers(&gen.stderr());
     std::fs::write(machine.path().join("execute.json"), gen.stdout()).unwrap();
     let keyring = tempfile::tempdir().unwrap();
@@ -659,10 +559,7 @@ fn a_voter_signs_offline_and_the_server_broadcasts() {
     );
     std::fs::write(w.path().join("executed.json"), &by_wasmd.stdout).unwrap();
     w.luckee(&["tx", "broadcast", "executed.json"]).ok();
-    let show = w
-        .luckee(&["-o", "json", "multisig", "--multisig", &ms, "show", "1"])
-        .ok()
-        .json();
+    let show = ms_cmd(&w, "key.txt", &ms, &["show", "1"]).ok().json();
     assert_eq!(show["status"], "executed", "{show}");
     w.luckee(&["plan"]).ok();
 }

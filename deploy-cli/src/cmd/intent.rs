@@ -11,7 +11,7 @@ use cosmwasm_std::{CosmosMsg, Uint128, WasmMsg};
 use luckee_types::incentive::{ExecuteMsg, WithdrawAsset};
 
 use super::authority::{proposal_msgs, Intent};
-use super::plan::{confirm_applied, default_admin, read_snapshot};
+use super::plan::{confirm_applied, default_admin, read_snapshot, recorded_deployment};
 use super::Context;
 use crate::chain::ChainClient;
 use crate::contracts::{typed_migrate_json, ContractKind, IncentiveClient};
@@ -21,16 +21,13 @@ use crate::state::{DeploymentState, StateStore};
 
 /// The deployment's state file (read without the lock). Errors: exit 2 when there is none.
 fn deployment(ctx: &Context) -> Result<DeploymentState> {
-    let dir = ctx.cwd.join(&ctx.plan.state_dir);
-    crate::state::read_snapshot(&dir, &ctx.net.chain_id)?
-        .filter(|s| s.address_of(ContractKind::Incentive).is_some())
-        .ok_or_else(|| {
-            Error::usage(format!(
-                "no deployment recorded in {} for chain-id {}: run luckee multisig from the deployment's directory (its luckee.toml and state file) so that the proposal can be compared with what luckee would send",
-                dir.display(),
-                ctx.net.chain_id
-            ))
-        })
+    recorded_deployment(ctx)?.ok_or_else(|| {
+        Error::usage(format!(
+            "no deployment recorded in {} for chain-id {}: run luckee multisig from the deployment's directory (its luckee.toml and state file) so that the proposal can be compared with what luckee would send",
+            ctx.cwd.join(&ctx.plan.state_dir).display(),
+            ctx.net.chain_id
+        ))
+    })
 }
 
 /// The incentive `intent` was made for: the one it recorded, else the state file's.

@@ -483,8 +483,9 @@ pub async fn run(ctx: &Context, args: &MultisigArgs, cmd: MultisigCommand) -> Re
             let p = ms.proposal(id).await?;
             check_execute(&p)?;
             let msg = ExecuteMsg::Execute { proposal_id: id };
+            let intent = Intent::parse(&p.description);
             if offline.generate_only {
-                if let Some(Intent::Upgrade { .. }) = Intent::parse(&p.description) {
+                if let Some(Intent::Upgrade { .. }) = intent {
                     return Err(Error::usage(format!(
                         "proposal {id} is an upgrade: its execute records the history and runs the post-upgrade checks, so run `luckee multisig execute {id}` (any funded key) in the deployment's directory, not offline"
                     )));
@@ -493,10 +494,7 @@ pub async fn run(ctx: &Context, args: &MultisigArgs, cmd: MultisigCommand) -> Re
                 return generate(ctx, &client, &ms, &me, (id, &msg), "execute").await;
             }
             let signer = ctx.signer()?;
-            let intent = Intent::parse(&p.description);
-            let dir = ctx.cwd.join(&ctx.plan.state_dir);
-            let deployed = crate::state::read_snapshot(&dir, &ctx.net.chain_id)?
-                .is_some_and(|s| s.address_of(ContractKind::Incentive).is_some());
+            let deployed = super::plan::recorded_deployment(ctx)?.is_some();
             let notes = match intent {
                 Some(intent) if deployed => {
                     // Checked again: the plan or the chain may have changed since the votes.
@@ -537,11 +535,7 @@ async fn generate(
     (id, msg): (u64, &ExecuteMsg),
     action: &str,
 ) -> Result<()> {
-    let req = TxRequest {
-        msgs: vec![ms.execute(from, msg)?],
-        memo: format!("luckee multisig {action} {id}"),
-        tags: vec!["multisig".into()],
-    };
+    let req = request(ms, from, (id, msg), action)?;
     let acct = client.account(from).await?.ok_or_else(|| {
         Error::chain(format!(
             "account {from} does not exist on {} (never funded): it cannot pay the fee",
@@ -586,11 +580,7 @@ async fn execute_checked(
 ) -> Result<()> {
     let (mut store, mut state) = ctx.open_state(LockMode::Exclusive)?;
     let mut notes = settle_pending(false, client, &mut store, &mut state).await?;
-    let req = TxRequest {
-        msgs: vec![ms.execute(signer.address.as_ref(), msg)?],
-        memo: format!("luckee multisig execute {id}"),
-        tags: vec!["multisig".into()],
-    };
+    let req = request(ms, signer.address.as_ref(), (id, msg), "execute")?;
     let migrates = match &intent {
         Intent::Upgrade { migrates, .. } => migrates.clone(),
         _ => vec![],
@@ -670,6 +660,21 @@ async fn execute_checked(
     Ok(())
 }
 
+/// The tx of `msg` (a vote or execute of proposal `id`) to the multisig, sent by `sender`,
+/// memo `luckee multisig ACTION ID`.
+fn request(
+    ms: &MultisigClient<'_>,
+    sender: &str,
+    (id, msg): (u64, &ExecuteMsg),
+    action: &str,
+) -> Result<TxRequest> {
+    Ok(TxRequest {
+        msgs: vec![ms.execute(sender, msg)?],
+        memo: format!("luckee multisig {action} {id}"),
+        tags: vec!["multisig".into()],
+    })
+}
+
 /// Sends (or with --dry-run simulates) `msg` to the multisig and reports the proposal's
 /// status afterwards.
 async fn act(
@@ -681,11 +686,7 @@ async fn act(
     action: String,
     notes: Vec<String>,
 ) -> Result<()> {
-    let req = TxRequest {
-        msgs: vec![ms.execute(signer.address.as_ref(), msg)?],
-        memo: format!("luckee multisig {action} {id}"),
-        tags: vec!["multisig".into()],
-    };
+    let req = request(ms, signer.address.as_ref(), (id, msg), &action)?;
     let mut tx = TxSummary::default();
     if ctx.dry_run {
         tx.dry_run = Some(client.estimate_fresh(signer, &req).await?);

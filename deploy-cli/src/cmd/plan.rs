@@ -164,16 +164,22 @@ impl Report for PlanReport {
 
 /// The deployment state, read without the lock; exit 2 when nothing is deployed.
 fn deployed_state(ctx: &Context) -> Result<DeploymentState> {
-    let dir = ctx.cwd.join(&ctx.plan.state_dir);
-    let state = crate::state::read_snapshot(&dir, &ctx.net.chain_id)?;
-    match state {
-        Some(s) if s.address_of(ContractKind::Incentive).is_some() => Ok(s),
-        _ => Err(Error::usage(format!(
+    match recorded_deployment(ctx)? {
+        Some(s) => Ok(s),
+        None => Err(Error::usage(format!(
             "no incentive contract recorded in {} for chain-id {}: run `luckee deploy upload` and `luckee deploy instantiate` first",
-            dir.display(),
+            ctx.cwd.join(&ctx.plan.state_dir).display(),
             ctx.net.chain_id
         ))),
     }
+}
+
+/// The state file of the network's chain-id (read without the lock) when it records an
+/// incentive contract; `None` otherwise. Errors: exit 2 / 6 for a corrupt or unreadable file.
+pub(crate) fn recorded_deployment(ctx: &Context) -> Result<Option<DeploymentState>> {
+    let dir = ctx.cwd.join(&ctx.plan.state_dir);
+    Ok(crate::state::read_snapshot(&dir, &ctx.net.chain_id)?
+        .filter(|s| s.address_of(ContractKind::Incentive).is_some()))
 }
 
 /// Runs `luckee plan`: exit 0 when the chain equals the plan, 1 when there is drift.

@@ -36,23 +36,29 @@ impl<'a> MultisigClient<'a> {
     }
 
     async fn query<T: serde::de::DeserializeOwned>(&self, msg: &QueryMsg) -> Result<T> {
-        self.chain.smart_query(&self.address, msg, None).await
+        self.query_at(msg, None).await
+    }
+
+    async fn query_at<T: serde::de::DeserializeOwned>(
+        &self,
+        msg: &QueryMsg,
+        height: Option<u64>,
+    ) -> Result<T> {
+        self.chain.smart_query(&self.address, msg, height).await
     }
 
     /// `threshold`: the rule (e.g. absolute count) and the total weight. Also the check that
     /// the address is a cw3 multisig: errors (exit 3) when it answers otherwise, exit 4 when
     /// the node cannot be reached.
     pub async fn threshold(&self) -> Result<ThresholdResponse> {
-        self.query(&QueryMsg::Threshold {})
-            .await
-            .map_err(|e| match e {
-                // An unreachable node stays exit 4.
-                Error::Network(_) => e,
-                e => Error::chain(format!(
-                    "{} does not answer as a cw3 multisig (threshold query): {e}",
-                    self.address
-                )),
-            })
+        self.threshold_at(None).await.map_err(|e| match e {
+            // An unreachable node stays exit 4.
+            Error::Network(_) => e,
+            e => Error::chain(format!(
+                "{} does not answer as a cw3 multisig (threshold query): {e}",
+                self.address
+            )),
+        })
     }
 
     /// `proposal`: one proposal with its current status (computed at the latest block).
@@ -112,9 +118,7 @@ impl<'a> MultisigClient<'a> {
         let mut all = VoterListResponse { voters: vec![] };
         loop {
             let page: VoterListResponse = self
-                .chain
-                .smart_query(
-                    &self.address,
+                .query_at(
                     &QueryMsg::ListVoters {
                         start_after: all.voters.last().map(|v| v.addr.clone()),
                         limit: Some(PAGE),
@@ -132,9 +136,7 @@ impl<'a> MultisigClient<'a> {
 
     /// `threshold` at `height` (`None`: latest), without [`Self::threshold`]'s wording.
     pub async fn threshold_at(&self, height: Option<u64>) -> Result<ThresholdResponse> {
-        self.chain
-            .smart_query(&self.address, &QueryMsg::Threshold {}, height)
-            .await
+        self.query_at(&QueryMsg::Threshold {}, height).await
     }
 
     /// `MsgExecuteContract` of `msg` to the multisig, sent by `sender`.

@@ -748,6 +748,19 @@ struct Move {
     msg: Vec<u8>,
 }
 
+impl Move {
+    /// Its report row with `status` (`would_migrate`, `proposed`, `migrated`, …).
+    fn row(&self, status: &'static str) -> UpgradeRow {
+        UpgradeRow {
+            contract: self.on_chain.contract,
+            address: self.on_chain.address.clone(),
+            status,
+            from: self.on_chain.code_version(),
+            to: Some(self.to.clone()),
+        }
+    }
+}
+
 /// Runs `deploy migrate`.
 pub async fn run_migrate(
     ctx: &Context,
@@ -888,15 +901,9 @@ pub async fn run_migrate(
         report.notes.push(format!(
             "dry run: the migrate would be proposed to the multisig {sender} (a multisig's messages cannot be simulated before it executes them); nothing stored, nothing sent"
         ));
-        for m in moves {
-            report.contracts.push(UpgradeRow {
-                contract: m.on_chain.contract,
-                address: m.on_chain.address.clone(),
-                status: "would_propose",
-                from: m.on_chain.code_version(),
-                to: Some(m.to),
-            });
-        }
+        report
+            .contracts
+            .extend(moves.iter().map(|m| m.row("would_propose")));
         return finish(ctx, report, started);
     }
     if ctx.dry_run {
@@ -905,15 +912,9 @@ pub async fn run_migrate(
         msgs.append(&mut req.msgs);
         req.msgs = msgs;
         report.dry_run = Some(client.estimate_fresh(&signer, &req).await?);
-        for m in moves {
-            report.contracts.push(UpgradeRow {
-                contract: m.on_chain.contract,
-                address: m.on_chain.address.clone(),
-                status: "would_migrate",
-                from: m.on_chain.code_version(),
-                to: Some(m.to),
-            });
-        }
+        report
+            .contracts
+            .extend(moves.iter().map(|m| m.row("would_migrate")));
         return finish(ctx, report, started);
     }
     let mut send = Send::new(&client, &signer, &mut store, &mut state);
@@ -1013,14 +1014,7 @@ pub async fn run_rollback(ctx: &Context, kind: ContractKind, to: Option<u64>) ->
             Some(client.estimate_fresh(&signer, &req).await.map_err(|e| {
                 explain_refusal(e, UpgradeKind::Rollback, moves[0].to.code_id, layout)
             })?);
-        let m = &moves[0];
-        report.contracts.push(UpgradeRow {
-            contract: kind,
-            address,
-            status: "would_roll_back",
-            from: m.on_chain.code_version(),
-            to: Some(m.to.clone()),
-        });
+        report.contracts.push(moves[0].row("would_roll_back"));
         return finish(ctx, report, started);
     }
     backup::ensure_writable(&root, &ctx.net.chain_id)?;
@@ -1306,15 +1300,9 @@ async fn upgrade(
         report.height = sent.height;
         report.gas_used = sent.gas_used;
         report.proposal = sent.proposal;
-        for m in &moves {
-            report.contracts.push(UpgradeRow {
-                contract: m.on_chain.contract,
-                address: m.on_chain.address.clone(),
-                status: "proposed",
-                from: m.on_chain.code_version(),
-                to: Some(m.to.clone()),
-            });
-        }
+        report
+            .contracts
+            .extend(moves.iter().map(|m| m.row("proposed")));
         return Ok(());
     }
     let outcome = send_recorded(client, signer, s.store, s.state, &req, effects).await?;
@@ -1337,16 +1325,10 @@ async fn upgrade(
             &Expected { to: m.to.clone() },
             &markers,
         ));
-        report.contracts.push(UpgradeRow {
-            contract: kind_,
-            address: m.on_chain.address.clone(),
-            status: match kind {
-                UpgradeKind::Migrate => "migrated",
-                UpgradeKind::Rollback => "rolled_back",
-            },
-            from: m.on_chain.code_version(),
-            to: Some(m.to.clone()),
-        });
+        report.contracts.push(m.row(match kind {
+            UpgradeKind::Migrate => "migrated",
+            UpgradeKind::Rollback => "rolled_back",
+        }));
         s.state.unchecked_upgrades.remove(&kind_);
     }
     s.store.save(s.state)
